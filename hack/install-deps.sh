@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install every Debian package the build, the tests, the demo and the benchmark need (idempotent).
+set -eu
+
+PACKAGES="make gcc pkg-config libc6-dev
+libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev
+libcmocka-dev bats jq iproute2 iputils-ping procps util-linux kmod
+clang-format valgrind time
+containernetworking-plugins"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root (or with sudo) to install them" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,75 @@
+# Shared by every bats suite: unique names, a "node" netns, container netns, a temp dir, and a
+# teardown that removes all of them whether the test passed or failed.
+# Suites call cni_setup from setup() and cni_teardown from teardown().
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+BIN=${CNI_C_BIN:-$REPO/${BUILD:-build}/bin}
+REF_BIN=/usr/lib/cni
+CNI_VERSIONS="0.1.0 0.2.0 0.3.0 0.3.1 0.4.0 1.0.0 1.1.0"
+# Versions whose result carries "ips[].version"/"interfaces" (0.3.0 and later).
+CNI_VERSIONS_IPS="0.3.0 0.3.1 0.4.0 1.0.0 1.1.0"
+
+cni_setup() {
+	# Short and unique: netns names and interface names derive from it (IFNAMSIZ is 16).
+	PFX="ct$(printf '%04x' $((RANDOM % 65536)))$(printf '%x' $(( $$ % 256 )))"
+	TMP=$(mktemp -d "/tmp/cni-c-test.XXXXXX")
+	NODE="$PFX-node"
+	CTR="$PFX-ctr"
+	ip netns add "$NODE"
+	ip -n "$NODE" link set lo up
+	ip netns add "$CTR"
+	CONTAINER_ID="ctr-$PFX"
+	DATA_DIR="$TMP/ipam"
+	export PFX TMP NODE CTR CONTAINER_ID DATA_DIR
+}
+
+# Extra container namespace: cni_add_ns NAME -> creates "$PFX-NAME".
+cni_add_ns() {
+	ip netns add "$PFX-$1"
+}
+
+cni_teardown() {
+	local ns
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$PFX-" || true); do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	return 0
+}
+
+# cni_exec PLUGIN COMMAND CONFIG [IFNAME]
+# Runs a binary the way a runtime does, inside the node netns: config on stdin, CNI_* in the
+# environment. stdout is the result; stderr goes to $TMP/stderr. Overridable: CONTAINER_ID,
+# CNI_NETNS (default the container netns; set to "" for none), CNI_ARGS, PLUGIN_DIR (default $BIN).
+cni_exec() {
+	local plugin=$1 cmd=$2 conf=$3 ifname=${4-eth0}
+	local dir=${PLUGIN_DIR:-$BIN}
+	local netns=/run/netns/$CTR
+	[ "${CNI_NETNS+set}" = set ] && netns=$CNI_NETNS
+	printf '%s' "$conf" | ip netns exec "$NODE" env \
+		CNI_COMMAND="$cmd" CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS="$netns" \
+		CNI_IFNAME="$ifname" CNI_PATH="$dir" CNI_ARGS="${CNI_ARGS:-}" \
+		"$dir/$plugin" 2>>"$TMP/stderr"
+}
+
+# Fail with a message (bats prints output of failing tests).
+fail() {
+	echo "$*" >&2
+	return 1
+}
+
+# assert_json EXPR [JSON]: jq -e EXPR on $output (or JSON) must be true.
+assert_json() {
+	local expr=$1 json=${2-$output}
+	if ! printf '%s' "$json" | jq -e "$expr" >/dev/null; then
+		echo "assertion failed: $expr" >&2
+		echo "on: $json" >&2
+		return 1
+	fi
+}
+
+# assert_error CODE: the last run failed and printed a CNI error with that code.
+assert_error() {
+	[ "$status" -ne 0 ] || fail "expected failure, got status 0: $output"
+	assert_json ".code == $1 and (.msg | type == \"string\")"
+}
