@@ -6,7 +6,7 @@ PACKAGES="make gcc pkg-config libc6-dev
 libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev
 libcmocka-dev bats jq iproute2 iputils-ping procps util-linux kmod
 clang-format valgrind time
-containernetworking-plugins"
+containernetworking-plugins golang-go golang-github-appc-cni-dev"
 
 missing=""
 for p in $PACKAGES; do

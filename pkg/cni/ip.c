@@ -58,9 +58,49 @@ bool cni_prefix_parse(const char *s, struct cni_prefix *p)
 	return true;
 }
 
+/*
+ * IPv6 text as Go's net.IP.String prints it (RFC 5952). It differs from glibc's inet_ntop for
+ * addresses in ::/96, which glibc prints as "::1.2.3.4"; host-local file names and results must
+ * match the reference byte for byte.
+ */
+static void ipv6_str(const uint8_t *a, char *buf)
+{
+	unsigned words[8];
+	int best = -1, best_len = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++)
+		words[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	/* The longest run of two or more zero words is compressed; the first one wins a tie. */
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && words[j] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j == i ? i + 1 : j;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			n += (size_t)snprintf(buf + n, CNI_IP_STRLEN - n, "::");
+			i += best_len - 1;
+			continue;
+		}
+		if (i > 0 && i != best + best_len)
+			buf[n++] = ':';
+		n += (size_t)snprintf(buf + n, CNI_IP_STRLEN - n, "%x", words[i]);
+	}
+	buf[n] = '\0';
+}
+
 const char *cni_ip_str(const struct cni_ip *ip, char *buf)
 {
-	if (!ip->family || !inet_ntop(ip->family, ip->addr, buf, CNI_IP_STRLEN))
+	if (ip->family == AF_INET6)
+		ipv6_str(ip->addr, buf);
+	else if (!ip->family || !inet_ntop(ip->family, ip->addr, buf, CNI_IP_STRLEN))
 		buf[0] = '\0';
 	return buf;
 }

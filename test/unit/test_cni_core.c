@@ -90,6 +90,12 @@ static void test_ip_math(void **state)
 	assert_string_equal(cni_ip_str(&ip, buf), "fd00::ffff:ffff:ffff:ffff");
 	assert_false(cni_prefix_parse("10.0.0.1/33", &p));
 	assert_false(cni_prefix_parse("10.0.0.1", &p));
+	assert_true(cni_ip_parse("::1.2.3.4", &ip));
+	assert_string_equal(cni_ip_str(&ip, buf), "::102:304");
+	assert_true(cni_ip_parse("fd00:0:0:1::0:0:5", &ip));
+	assert_string_equal(cni_ip_str(&ip, buf), "fd00:0:0:1::5");
+	assert_true(cni_ip_parse("1:0:0:2:0:0:0:3", &ip));
+	assert_string_equal(cni_ip_str(&ip, buf), "1:0:0:2::3");
 	assert_true(cni_ip_parse("::ffff:10.0.0.1", &ip));
 	assert_int_equal(ip.family, AF_INET);
 }

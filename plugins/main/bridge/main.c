@@ -1,0 +1,236 @@
+/* The bridge plugin: a Linux bridge on the host, a veth into the container, IPAM on top. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "cni/cleanup.h"
+#include "cni/log.h"
+#include "ipam/apply.h"
+#include "ipam/ipam.h"
+#include "netns/netns.h"
+
+/* How long the host end of the veth may take to become operationally up. */
+#define BRIDGE_PORT_UP_MS 5000
+
+static void undo_ipam_del(void *arg)
+{
+	const struct cni_request *req = *(const struct cni_request **)arg;
+	struct cni_err err = {0};
+
+	if (ipam_del(req, &err) < 0)
+		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
+}
+
+static int set_interface_mac(struct cni_result *r, size_t i, const char *mac, struct cni_err *err)
+{
+	char *copy = strdup(mac);
+
+	if (!copy)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "result");
+	free(r->interfaces[i].mac);
+	r->interfaces[i].mac = copy;
+	return 0;
+}
+
+static void bridge_run_close(struct bridge_run *run)
+{
+	if (run->ctr)
+		nl_handle_close(run->ctr);
+	if (run->host)
+		nl_handle_close(run->host);
+	if (run->ns_fd >= 0)
+		close(run->ns_fd);
+}
+
+/* Parse, then open the host handle and, when netns is set, the container's netns and handle. */
+static int bridge_run_open(struct bridge_run *run, const struct cni_request *req,
+			   struct cni_err *err)
+{
+	memset(run, 0, sizeof(*run));
+	run->req = req;
+	run->ns_fd = -1;
+	if (bridge_config_parse(req, &run->conf, err) < 0)
+		return -1;
+	if (nl_handle_open(-1, &run->host, err) < 0)
+		return -1;
+	if (!req->netns)
+		return 0;
+	run->ns_fd = ns_open(req->netns, err);
+	if (run->ns_fd < 0)
+		return -1;
+	return nl_handle_open(run->ns_fd, &run->ctr, err);
+}
+
+/* IPAM: reserve, compute gateways, configure the container's interface, gateways on the bridge. */
+static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, struct cni_err *err)
+{
+	const struct cni_request *req = run->req;
+	_cleanup_(cni_result_free) struct cni_result ipam = {0};
+	const char *ifname = req->ifname;
+	struct cni_err ignored = {0};
+	char key[128];
+
+	cni_result_init(&ipam, req->cni_version);
+	if (ipam_add(req, &ipam, err) < 0)
+		return -1;
+	if (undo_push(run->undo, undo_ipam_del, &req, sizeof(req)) < 0) {
+		undo_ipam_del(&req);
+		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
+	}
+	if (ipam.n_ips == 0)
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
+				"IPAM plugin returned missing IP config");
+	if (cni_result_merge_ipam(result, &ipam, 2, err) < 0 ||
+	    bridge_gateways_compute(&run->conf, result, err) < 0)
+		return -1;
+
+	/* Best effort, as the reference: the sysctls may be absent (IPv6 disabled). */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", ifname);
+	nl_sysctl_write(run->ctr, key, run->conf.enable_dad ? "1" : "0", &ignored);
+	if (run->conf.enable_dad) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", ifname);
+		nl_sysctl_write(run->ctr, key, "1", &ignored);
+	}
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", ifname);
+	nl_sysctl_write(run->ctr, key, "1", &ignored);
+
+	if (ipam_apply(run->ctr, ifname, result, run->conf.enable_dad ? 0 : IPAM_APPLY_NODAD, err) <
+	    0)
+		return -1;
+	return bridge_gateways_apply(run, result, err);
+}
+
+static int bridge_add(struct cni_request *req, struct cni_result *result, struct cni_err *err)
+{
+	_cleanup_(bridge_run_close) struct bridge_run run;
+	_cleanup_undo_ struct undo_stack undo = UNDO_STACK_INIT;
+	const struct bridge_config *c = &run.conf;
+	struct bridge_port_options port;
+
+	if (bridge_run_open(&run, req, err) < 0 || bridge_config_check_add(&run.conf, err) < 0)
+		return -1;
+	run.undo = &undo;
+	if (bridge_ensure(&run, err) < 0)
+		return -1;
+	port = (struct bridge_port_options){
+		.mtu = c->mtu,
+		.mac = c->has_mac ? c->mac : NULL,
+		.hairpin = c->hairpin_mode,
+		.isolated = c->port_isolation,
+		.preserve_default_vlan = c->preserve_default_vlan,
+		.vlan = c->vlan,
+		.trunk = c->has_trunk ? c->trunk : NULL,
+	};
+	if (bridge_port_add(&run, run.ctr, run.ns_fd, req->ifname, &port, &run.host_veth,
+			    &run.ctr_veth, err) < 0)
+		return -1;
+
+	if (cni_result_add_interface(result, run.br.name, run.br.mac_str, (int)run.br.mtu, NULL,
+				     err) < 0 ||
+	    cni_result_add_interface(result, run.host_veth.name, run.host_veth.mac_str,
+				     (int)run.host_veth.mtu, NULL, err) < 0 ||
+	    cni_result_add_interface(result, run.ctr_veth.name, run.ctr_veth.mac_str,
+				     (int)run.ctr_veth.mtu, req->netns, err) < 0)
+		return -1;
+
+	if (c->has_ipam) {
+		if (bridge_add_ip(&run, result, err) < 0)
+			return -1;
+	} else if (!c->disable_container_interface &&
+		   nl_link_set_up(run.ctr, run.ctr_veth.ifindex, true, err) < 0) {
+		return cni_err_wrap(err, "failed to set \"%s\" up", req->ifname);
+	}
+	if (!c->disable_container_interface &&
+	    nl_wait_link_oper_up(run.host, run.host_veth.ifindex, BRIDGE_PORT_UP_MS, err) < 0)
+		return cni_err_wrap(err, "bridge port in error state");
+
+	/* MACs may have changed as ports joined and addresses were set: report them as they are. */
+	if (nl_link_get_by_index(run.host, run.host_veth.ifindex, &run.host_veth, err) < 0 ||
+	    nl_link_get_by_index(run.host, run.br.ifindex, &run.br, err) < 0)
+		return -1;
+	if (set_interface_mac(result, 0, run.br.mac_str, err) < 0 ||
+	    set_interface_mac(result, 1, run.host_veth.mac_str, err) < 0)
+		return -1;
+	if (!cni_dns_is_empty(&req->dns)) {
+		cni_dns_free(&result->dns);
+		if (cni_dns_copy(&result->dns, &req->dns) < 0)
+			return cni_errf(err, CNI_ERR_INTERNAL, 0, "out of memory");
+	}
+	undo_forget(&undo);
+	return 0;
+}
+
+/* DEL succeeds when the netns is gone or unset, and still releases the IPAM reservation. */
+static int bridge_del(struct cni_request *req, struct cni_err *err)
+{
+	_cleanup_(bridge_run_close) struct bridge_run run;
+	struct nl_link_info link;
+
+	if (bridge_run_open(&run, req, err) < 0 && !ns_err_is_gone(err))
+		return -1;
+	if (run.ctr) {
+		if (nl_link_get_by_name(run.ctr, req->ifname, &link, err) == 0) {
+			if (nl_link_delete(run.ctr, link.ifindex, err) < 0 &&
+			    !nl_err_is_not_found(err))
+				return cni_err_wrap(err, "failed to delete \"%s\"", req->ifname);
+		} else if (!nl_err_is_not_found(err)) {
+			return cni_err_wrap(err, "failed to lookup \"%s\"", req->ifname);
+		}
+	}
+	cni_err_clear(err);
+	return run.conf.has_ipam ? ipam_del(req, err) : 0;
+}
+
+static int bridge_check(struct cni_request *req, struct cni_err *err)
+{
+	_cleanup_(bridge_run_close) struct bridge_run run;
+
+	if (bridge_run_open(&run, req, err) < 0)
+		return -1;
+	if (run.conf.has_ipam && ipam_check(req, err) < 0)
+		return -1;
+	if (!req->has_prev_result)
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "Required prevResult missing");
+	if (bridge_check_state(&run, &req->prev_result, err) < 0)
+		return -1;
+	return ipam_apply_check(run.ctr, req->ifname, &req->prev_result, err);
+}
+
+static int bridge_gc(struct cni_request *req, struct cni_err *err)
+{
+	struct bridge_config conf;
+
+	if (bridge_config_parse(req, &conf, err) < 0)
+		return -1;
+	return conf.has_ipam ? ipam_gc(req, err) : 0;
+}
+
+static int bridge_status(struct cni_request *req, struct cni_err *err)
+{
+	struct bridge_config conf;
+
+	if (bridge_config_parse(req, &conf, err) < 0)
+		return -1;
+	return conf.has_ipam ? ipam_status(req, err) : 0;
+}
+
+static const char *const bridge_args_keys[] = {"MAC", NULL};
+
+static const struct cni_plugin bridge = {
+	.name = "bridge",
+	.about = "CNI bridge plugin (cni-c)",
+	.args_keys = bridge_args_keys,
+	.add = bridge_add,
+	.del = bridge_del,
+	.check = bridge_check,
+	.status = bridge_status,
+	.gc = bridge_gc,
+};
+
+int main(void)
+{
+	return cni_skel_main(&bridge);
+}
