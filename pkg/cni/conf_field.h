@@ -8,6 +8,7 @@
 
 #include "cni/err.h"
 #include "cni/ip.h"
+#include "cni/result.h"
 
 /*
  * The member named key, matched exactly first and then case-insensitively, as Go's encoding/json
@@ -18,13 +19,17 @@
 json_t *cni_conf_get(const json_t *obj, const char *key);
 int cni_conf_string(const json_t *obj, const char *key, const char **out, struct cni_err *err);
 int cni_conf_bool(const json_t *obj, const char *key, bool *out, struct cni_err *err);
-int cni_conf_int(const json_t *obj, const char *key, long long *out, bool *present,
-		 struct cni_err *err);
+int cni_conf_int(const json_t *obj, const char *key, int *out, bool *present, struct cni_err *err);
 int cni_conf_array(const json_t *obj, const char *key, json_t **out, struct cni_err *err);
 int cni_conf_object(const json_t *obj, const char *key, json_t **out, struct cni_err *err);
 /* An IP address string; "" counts as absent, as for Go's net.IP. */
 int cni_conf_ip(const json_t *obj, const char *key, struct cni_ip *out, struct cni_err *err);
 int cni_conf_prefix(const json_t *obj, const char *key, struct cni_prefix *out, bool *present,
 		    struct cni_err *err);
+
+/* One route {dst, gw, mtu, advmss, priority, table, scope}; dst is required. */
+int cni_conf_route(const json_t *obj, struct cni_route *route, struct cni_err *err);
+/* A list of routes; *routes is malloc'd (NULL when empty). */
+int cni_conf_routes(const json_t *arr, struct cni_route **routes, size_t *n, struct cni_err *err);
 
 #endif

@@ -96,6 +96,18 @@ static void ipv6_str(const uint8_t *a, char *buf)
 	buf[n] = '\0';
 }
 
+bool cni_ip_parse_with_optional_len(const char *s, struct cni_ip *ip)
+{
+	struct cni_prefix p;
+
+	if (!strchr(s, '/'))
+		return cni_ip_parse(s, ip);
+	if (!cni_prefix_parse(s, &p))
+		return false;
+	*ip = p.ip;
+	return true;
+}
+
 const char *cni_ip_str(const struct cni_ip *ip, char *buf)
 {
 	if (ip->family == AF_INET6)

@@ -32,6 +32,8 @@ static inline bool cni_ip_is_set(const struct cni_ip *ip)
 
 /* Parse "10.0.0.1" or "fd00::1". IPv4-mapped IPv6 is taken as IPv4, as Go's net.ParseIP does. */
 bool cni_ip_parse(const char *s, struct cni_ip *ip);
+/* Parse "10.0.0.1" or "10.0.0.1/24", keeping the address part, as Go's ip.IP text does. */
+bool cni_ip_parse_with_optional_len(const char *s, struct cni_ip *ip);
 /* Parse "10.0.0.1/24". */
 bool cni_prefix_parse(const char *s, struct cni_prefix *p);
 /* Format into buf (at least CNI_IP_STRLEN); returns buf. */

@@ -82,8 +82,6 @@ void cni_string_list_free(struct cni_string_list *l);
  */
 int cni_result_from_json(const json_t *obj, const char *fallback_version, struct cni_result *r,
 			 struct cni_err *err);
-/* Parse one route object {dst, gw, mtu, advmss, priority, table, scope}. */
-int cni_route_from_json(const json_t *obj, struct cni_route *route, struct cni_err *err);
 /* Build the JSON object of r in the shape of version. */
 json_t *cni_result_to_json(const struct cni_result *r, const char *version, struct cni_err *err);
 /* Print to stdout the way the reference does (4-space indent, Go's key order). */

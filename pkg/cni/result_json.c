@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cni/conf_field.h"
 #include "cni/version.h"
 
 enum result_shape {
@@ -68,12 +69,12 @@ int cni_dns_from_json(const json_t *obj, struct cni_dns *dns, struct cni_err *er
 		return 0;
 	if (!json_is_object(obj))
 		return cni_errf(err, CNI_ERR_DECODE, 0, "failed to parse dns: not an object");
-	if (read_string_list(json_object_get(obj, "nameservers"), &dns->nameservers, "nameservers",
+	if (read_string_list(cni_conf_get(obj, "nameservers"), &dns->nameservers, "nameservers",
 			     err) < 0 ||
-	    read_string_list(json_object_get(obj, "search"), &dns->search, "search", err) < 0 ||
-	    read_string_list(json_object_get(obj, "options"), &dns->options, "options", err) < 0)
+	    read_string_list(cni_conf_get(obj, "search"), &dns->search, "search", err) < 0 ||
+	    read_string_list(cni_conf_get(obj, "options"), &dns->options, "options", err) < 0)
 		goto out_free;
-	domain = json_object_get(obj, "domain");
+	domain = cni_conf_get(obj, "domain");
 	if (domain && !json_is_null(domain)) {
 		if (!json_is_string(domain)) {
 			decode_errf(err, "dns", "domain");
@@ -89,67 +90,48 @@ out_free:
 
 static const char *opt_string(const json_t *obj, const char *key)
 {
-	const json_t *v = json_object_get(obj, key);
+	const json_t *v = cni_conf_get(obj, key);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Results are read with the config readers; their failures are decoding failures (code 6). */
+static int as_decode_error(struct cni_err *err)
+{
+	err->code = CNI_ERR_DECODE;
+	return cni_err_wrap(err, "failed to parse result");
+}
+
 static int read_ip(const json_t *obj, const char *key, struct cni_ip *ip, struct cni_err *err)
 {
-	const json_t *v = json_object_get(obj, key);
-
-	memset(ip, 0, sizeof(*ip));
-	if (!v || json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))
-		return 0;
-	if (!json_is_string(v) || !cni_ip_parse(json_string_value(v), ip))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to parse result: invalid IP address in \"%s\"", key);
-	return 0;
+	return cni_conf_ip(obj, key, ip, err) < 0 ? as_decode_error(err) : 0;
 }
 
 static int read_prefix(const json_t *obj, const char *key, struct cni_prefix *p,
 		       struct cni_err *err)
 {
-	const json_t *v = json_object_get(obj, key);
+	bool present;
 
-	if (!json_is_string(v) || !cni_prefix_parse(json_string_value(v), p))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to parse result: invalid CIDR in \"%s\"", key);
+	if (cni_conf_prefix(obj, key, p, &present, err) < 0)
+		return as_decode_error(err);
+	if (!present)
+		return cni_errf(err, CNI_ERR_DECODE, 0, "failed to parse result: missing \"%s\"",
+				key);
 	return 0;
 }
 
 static int read_uint(const json_t *obj, const char *key, int *out, bool *present,
 		     struct cni_err *err)
 {
-	const json_t *v = json_object_get(obj, key);
+	bool found;
 
-	if (present)
-		*present = false;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 0x7fffffff)
-		return cni_errf(err, CNI_ERR_DECODE, 0, "failed to parse result: invalid \"%s\"",
+	if (cni_conf_int(obj, key, out, &found, err) < 0)
+		return as_decode_error(err);
+	if (found && *out < 0)
+		return cni_errf(err, CNI_ERR_DECODE, 0, "failed to parse result: negative \"%s\"",
 				key);
-	*out = (int)json_integer_value(v);
 	if (present)
-		*present = true;
-	return 0;
-}
-
-int cni_route_from_json(const json_t *obj, struct cni_route *route, struct cni_err *err)
-{
-	memset(route, 0, sizeof(*route));
-	if (!json_is_object(obj))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to parse result: a route is not an object");
-	if (read_prefix(obj, "dst", &route->dst, err) < 0 ||
-	    read_ip(obj, "gw", &route->gw, err) < 0 ||
-	    read_uint(obj, "mtu", &route->mtu, NULL, err) < 0 ||
-	    read_uint(obj, "advmss", &route->advmss, NULL, err) < 0 ||
-	    read_uint(obj, "priority", &route->priority, NULL, err) < 0 ||
-	    read_uint(obj, "table", &route->table, &route->has_table, err) < 0 ||
-	    read_uint(obj, "scope", &route->scope, &route->has_scope, err) < 0)
-		return -1;
+		*present = found;
 	return 0;
 }
 
@@ -165,8 +147,9 @@ static int read_routes(const json_t *arr, struct cni_result *r, struct cni_err *
 		return cni_errf(err, CNI_ERR_DECODE, 0,
 				"failed to parse result: \"routes\" is not a list");
 	json_array_foreach (arr, i, v) {
-		if (cni_route_from_json(v, &route, err) < 0 ||
-		    cni_result_add_route(r, &route, err) < 0)
+		if (cni_conf_route(v, &route, err) < 0)
+			return as_decode_error(err);
+		if (cni_result_add_route(r, &route, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -187,7 +170,7 @@ static int read_ip_020(const json_t *obj, struct cni_result *r, struct cni_err *
 		return -1;
 	if (cni_result_add_ip(r, &ip, err) < 0)
 		return -1;
-	return read_routes(json_object_get(obj, "routes"), r, err);
+	return read_routes(cni_conf_get(obj, "routes"), r, err);
 }
 
 static int read_interfaces(const json_t *arr, struct cni_result *r, struct cni_err *err)
@@ -267,16 +250,16 @@ int cni_result_from_json(const json_t *obj, const char *fallback_version, struct
 	if (shape_of(version, &shape, err) < 0)
 		return -1;
 	if (shape == SHAPE_020) {
-		if (read_ip_020(json_object_get(obj, "ip4"), r, err) < 0 ||
-		    read_ip_020(json_object_get(obj, "ip6"), r, err) < 0)
+		if (read_ip_020(cni_conf_get(obj, "ip4"), r, err) < 0 ||
+		    read_ip_020(cni_conf_get(obj, "ip6"), r, err) < 0)
 			goto out_free;
 	} else {
-		if (read_interfaces(json_object_get(obj, "interfaces"), r, err) < 0 ||
-		    read_ips(json_object_get(obj, "ips"), r, err) < 0 ||
-		    read_routes(json_object_get(obj, "routes"), r, err) < 0)
+		if (read_interfaces(cni_conf_get(obj, "interfaces"), r, err) < 0 ||
+		    read_ips(cni_conf_get(obj, "ips"), r, err) < 0 ||
+		    read_routes(cni_conf_get(obj, "routes"), r, err) < 0)
 			goto out_free;
 	}
-	if (cni_dns_from_json(json_object_get(obj, "dns"), &r->dns, err) < 0)
+	if (cni_dns_from_json(cni_conf_get(obj, "dns"), &r->dns, err) < 0)
 		goto out_free;
 	return 0;
 out_free:

@@ -6,12 +6,12 @@
 
 #include "cni/cleanup.h"
 #include "cni/exec.h"
-#include "ipam/json_field.h"
+#include "cni/conf_field.h"
 
 static int run(const struct cni_request *req, const char *command, json_t **out,
 	       struct cni_err *err)
 {
-	const char *type = json_string_value(ipam_json_get(req->ipam, "type"));
+	const char *type = json_string_value(cni_conf_get(req->ipam, "type"));
 	_cleanup_free_ char *stdin_data = NULL;
 	struct cni_exec_env env = {
 		.command = command,
@@ -36,7 +36,7 @@ static int run(const struct cni_request *req, const char *command, json_t **out,
 int ipam_delegate_add(const struct cni_request *req, struct cni_result *result, struct cni_err *err)
 {
 	_cleanup_json_ json_t *out = NULL;
-	const char *type = json_string_value(ipam_json_get(req->ipam, "type"));
+	const char *type = json_string_value(cni_conf_get(req->ipam, "type"));
 	struct cni_result parsed;
 
 	if (run(req, "ADD", &out, err) < 0)

@@ -10,7 +10,6 @@
 #include "ipam/hostlocal_alloc.h"
 #include "ipam/hostlocal_config.h"
 #include "ipam/hostlocal_store.h"
-#include "ipam/ip_text.h"
 #include "ipam/resolv_conf.h"
 
 static void config_freep(struct ipam_hostlocal_config *c)
@@ -94,7 +93,7 @@ static int unfulfilled_error(const struct ipam_hostlocal_config *c, const bool *
 	for (size_t i = 0; i < c->n_requested && n < sizeof(msg); i++)
 		if (!used[i])
 			n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s",
-					      ipam_ip_str(&c->requested[i], a));
+					      cni_ip_str(&c->requested[i], a));
 	return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "%s", msg);
 }
 

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipam/ip_text.h"
-
 void ipam_range_iter_init(struct ipam_range_iter *it, const struct ipam_range_set *set,
 			  const struct cni_ip *last_reserved)
 {
@@ -104,16 +102,16 @@ static int get_requested(struct ipam_store *store, const struct ipam_range_set *
 
 	if (!r)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "%s not in range set %s",
-				ipam_ip_str(requested, a), ipam_range_set_str(set, rs, sizeof(rs)));
+				cni_ip_str(requested, a), ipam_range_set_str(set, rs, sizeof(rs)));
 	if (cni_ip_equal(requested, &r->gateway))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-				"requested ip %s is subnet's gateway", ipam_ip_str(requested, a));
+				"requested ip %s is subnet's gateway", cni_ip_str(requested, a));
 	if (ipam_store_reserve(store, requested, id, ifname, index, &reserved, err) < 0)
 		return -1;
 	if (!reserved)
 		return cni_errf(err, CNI_ERR_TRY_AGAIN, 0,
 				"requested IP address %s is not available in range set %s",
-				ipam_ip_str(requested, a), ipam_range_set_str(set, rs, sizeof(rs)));
+				cni_ip_str(requested, a), ipam_range_set_str(set, rs, sizeof(rs)));
 	out->address.ip = *requested;
 	out->address.len = r->subnet.len;
 	out->gateway = r->gateway;
@@ -141,7 +139,7 @@ int ipam_alloc_get(struct ipam_store *store, const struct ipam_range_set *set, s
 			return cni_errf(err, CNI_ERR_INVALID_ENV, 0,
 					"%s has been allocated to %s, duplicate allocation is not "
 					"allowed",
-					ipam_ip_str(&scan->owned[i], a), id);
+					cni_ip_str(&scan->owned[i], a), id);
 
 	ipam_range_iter_init(&it, set,
 			     ipam_store_last_reserved(store, index, &last) ? &last : NULL);

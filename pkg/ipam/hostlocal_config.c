@@ -8,8 +8,7 @@
 
 #include "cni/version.h"
 #include "cni/args.h"
-#include "ipam/ip_text.h"
-#include "ipam/json_field.h"
+#include "cni/conf_field.h"
 
 static int parse_range(const json_t *obj, struct ipam_range *r, struct cni_err *err)
 {
@@ -18,10 +17,10 @@ static int parse_range(const json_t *obj, struct ipam_range *r, struct cni_err *
 	memset(r, 0, sizeof(*r));
 	if (!json_is_object(obj))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "a range must be an object");
-	if (ipam_json_prefix(obj, "subnet", &r->subnet, &present, err) < 0 ||
-	    ipam_json_ip(obj, "rangeStart", &r->start, err) < 0 ||
-	    ipam_json_ip(obj, "rangeEnd", &r->end, err) < 0 ||
-	    ipam_json_ip(obj, "gateway", &r->gateway, err) < 0)
+	if (cni_conf_prefix(obj, "subnet", &r->subnet, &present, err) < 0 ||
+	    cni_conf_ip(obj, "rangeStart", &r->start, err) < 0 ||
+	    cni_conf_ip(obj, "rangeEnd", &r->end, err) < 0 ||
+	    cni_conf_ip(obj, "gateway", &r->gateway, err) < 0)
 		return -1;
 	return 0;
 }
@@ -70,7 +69,7 @@ static int parse_range_sets(const json_t *obj, const char *key, struct ipam_host
 	json_t *arr, *v;
 	size_t i;
 
-	if (ipam_json_array(obj, key, &arr, err) < 0)
+	if (cni_conf_array(obj, key, &arr, err) < 0)
 		return -1;
 	json_array_foreach (arr, i, v) {
 		if (parse_range_set(v, c, err) < 0)
@@ -87,7 +86,7 @@ static int parse_legacy_range(const json_t *ipam, struct ipam_hostlocal_config *
 	struct ipam_range r;
 	bool present;
 
-	if (ipam_json_prefix(ipam, "subnet", &r.subnet, &present, err) < 0)
+	if (cni_conf_prefix(ipam, "subnet", &r.subnet, &present, err) < 0)
 		return -1;
 	if (parse_range(ipam, &r, err) < 0)
 		return -1;
@@ -123,7 +122,7 @@ static int parse_ips(const json_t *obj, struct ipam_hostlocal_config *c, struct 
 	json_t *arr, *v;
 	size_t i;
 
-	if (ipam_json_array(obj, "ips", &arr, err) < 0)
+	if (cni_conf_array(obj, "ips", &arr, err) < 0)
 		return -1;
 	json_array_foreach (arr, i, v) {
 		struct cni_ip ip;
@@ -131,7 +130,7 @@ static int parse_ips(const json_t *obj, struct ipam_hostlocal_config *c, struct 
 		if (!json_is_string(v))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 					"\"ips\" must hold strings");
-		if (!ipam_parse_ip_or_cidr(json_string_value(v), &ip))
+		if (!cni_ip_parse_with_optional_len(json_string_value(v), &ip))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "invalid IP address %s",
 					json_string_value(v));
 		if (add_requested(c, &ip, err) < 0)
@@ -158,7 +157,7 @@ static int parse_args_ip(const struct cni_request *req, struct ipam_hostlocal_co
 			n = sizeof(buf) - 1;
 		memcpy(buf, p, n);
 		buf[n] = '\0';
-		if (!ipam_parse_ip_or_cidr(buf, &ip))
+		if (!cni_ip_parse_with_optional_len(buf, &ip))
 			return cni_errf(err, CNI_ERR_INVALID_ENV, 0,
 					"ARGS: error parsing value of pair \"IP=%s\": invalid IP "
 					"address %s",
@@ -181,7 +180,7 @@ static int parse_requested(const struct cni_request *req, struct ipam_hostlocal_
 	if (cni_args_check_known(req->cni_args, req->n_cni_args, known, err) < 0 ||
 	    parse_args_ip(req, c, err) < 0)
 		return -1;
-	if (parse_ips(ipam_json_get(req->args_object, "cni"), c, err) < 0)
+	if (parse_ips(cni_conf_get(req->args_object, "cni"), c, err) < 0)
 		return cni_err_wrap(err, "args.cni");
 	if (parse_ips(req->runtime_config, c, err) < 0)
 		return cni_err_wrap(err, "runtimeConfig");
@@ -225,10 +224,10 @@ static int parse(const struct cni_request *req, struct ipam_hostlocal_config *c,
 	if (!json_is_object(ipam))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "IPAM config missing 'ipam' key");
 	c->name = req->name;
-	if (ipam_json_string(ipam, "dataDir", &c->data_dir, err) < 0 ||
-	    ipam_json_string(ipam, "resolvConf", &c->resolv_conf, err) < 0 ||
-	    ipam_json_array(ipam, "routes", &routes, err) < 0 ||
-	    ipam_json_routes(routes, &c->routes, &c->n_routes, err) < 0)
+	if (cni_conf_string(ipam, "dataDir", &c->data_dir, err) < 0 ||
+	    cni_conf_string(ipam, "resolvConf", &c->resolv_conf, err) < 0 ||
+	    cni_conf_array(ipam, "routes", &routes, err) < 0 ||
+	    cni_conf_routes(routes, &c->routes, &c->n_routes, err) < 0)
 		return -1;
 	/* Range sets in the reference's order: ipRanges, the legacy range, then "ranges". */
 	if (parse_range_sets(req->runtime_config, "ipRanges", c, err) < 0 ||

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
-#include "ipam/ip_text.h"
 
 /* Large enough for any reservation the reference writes; a bigger file cannot be one. */
 #define RESERVATION_MAX 4096
@@ -267,7 +266,7 @@ int ipam_store_reserve(struct ipam_store *s, const struct cni_ip *ip, const char
 	int n;
 
 	*reserved = false;
-	ipam_ip_str(ip, name);
+	cni_ip_str(ip, name);
 	n = snprintf(data, sizeof(data), "%.*s" IPAM_LINE_BREAK "%s", (int)id_len, tid, ifname);
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return cni_errf(err, CNI_ERR_INVALID_ENV, 0,
@@ -314,5 +313,5 @@ int ipam_store_remove_ip(struct ipam_store *s, const struct cni_ip *ip, struct c
 {
 	char name[CNI_IP_STRLEN];
 
-	return ipam_store_remove(s, ipam_ip_str(ip, name), err);
+	return ipam_store_remove(s, cni_ip_str(ip, name), err);
 }

@@ -5,7 +5,7 @@
 
 #include "ipam/delegate.h"
 #include "ipam/hostlocal.h"
-#include "ipam/json_field.h"
+#include "cni/conf_field.h"
 #include "ipam/static.h"
 
 enum ipam_kind {
@@ -20,7 +20,7 @@ static int kind_of(const struct cni_request *req, enum ipam_kind *kind, struct c
 
 	if (!json_is_object(req->ipam))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "IPAM config missing 'ipam' key");
-	if (ipam_json_string(req->ipam, "type", &type, err) < 0)
+	if (cni_conf_string(req->ipam, "type", &type, err) < 0)
 		return cni_err_wrap(err, "ipam");
 	if (!type || !*type)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "ipam: missing \"type\"");

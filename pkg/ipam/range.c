@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipam/ip_text.h"
-
 static int family_bits(const struct cni_ip *ip)
 {
 	return cni_ip_bytes(ip) * 8;
@@ -19,7 +17,7 @@ int ipam_range_canonicalize(struct ipam_range *r, struct cni_err *err)
 
 	if (!cni_ip_is_set(&r->subnet.ip))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "IP <nil> not v4 nor v6");
-	ipam_prefix_str(&r->subnet, sub);
+	cni_prefix_str(&r->subnet, sub);
 	/* A /31 or /32 (/127, /128) leaves nothing to allocate once network and gateway are out. */
 	if (r->subnet.len > family_bits(&r->subnet.ip) - 2)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
@@ -30,21 +28,21 @@ int ipam_range_canonicalize(struct ipam_range *r, struct cni_err *err)
 			err, CNI_ERR_INVALID_CONFIG, 0,
 			"Network has host bits set. For a subnet mask of length %d the network "
 			"address is %s",
-			r->subnet.len, ipam_ip_str(&net.ip, a));
+			r->subnet.len, cni_ip_str(&net.ip, a));
 	if (!cni_ip_is_set(&r->gateway))
 		r->gateway = cni_ip_add(&net.ip, 1);
 	if (cni_ip_is_set(&r->start)) {
 		if (!ipam_range_contains(r, &r->start))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-					"RangeStart %s not in network %s",
-					ipam_ip_str(&r->start, a), sub);
+					"RangeStart %s not in network %s", cni_ip_str(&r->start, a),
+					sub);
 	} else {
 		r->start = cni_ip_add(&net.ip, 1);
 	}
 	if (cni_ip_is_set(&r->end)) {
 		if (!ipam_range_contains(r, &r->end))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-					"RangeEnd %s not in network %s", ipam_ip_str(&r->end, a),
+					"RangeEnd %s not in network %s", cni_ip_str(&r->end, a),
 					sub);
 	} else {
 		r->end = cni_prefix_last(&r->subnet);
@@ -80,7 +78,7 @@ static const char *range_str(const struct ipam_range *r, char *buf, size_t len)
 {
 	char a[CNI_IP_STRLEN], b[CNI_IP_STRLEN];
 
-	snprintf(buf, len, "%s-%s", ipam_ip_str(&r->start, a), ipam_ip_str(&r->end, b));
+	snprintf(buf, len, "%s-%s", cni_ip_str(&r->start, a), cni_ip_str(&r->end, b));
 	return buf;
 }
 

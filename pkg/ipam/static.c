@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cni/cleanup.h"
-#include "ipam/ip_text.h"
 
 static void config_freep(struct ipam_static_config *c)
 {
@@ -53,7 +52,7 @@ static int check_address(const struct cni_request *req, const struct ipam_static
 			return 0;
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"static: Failed to match addr %s on interface %s",
-				ipam_ip_str(&a->address.ip, s), req->ifname ? req->ifname : "");
+				cni_ip_str(&a->address.ip, s), req->ifname ? req->ifname : "");
 	}
 	/* The reference lets an address missing from prevResult pass. */
 	return 0;

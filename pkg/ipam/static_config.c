@@ -7,7 +7,7 @@
 
 #include "cni/version.h"
 #include "cni/args.h"
-#include "ipam/json_field.h"
+#include "cni/conf_field.h"
 
 static int add_address(struct ipam_static_config *c, const struct cni_prefix *p,
 		       const struct cni_ip *gw, struct cni_err *err)
@@ -31,7 +31,7 @@ static int parse_addresses(const json_t *ipam, struct ipam_static_config *c, str
 	json_t *arr, *v;
 	size_t i;
 
-	if (ipam_json_array(ipam, "addresses", &arr, err) < 0)
+	if (cni_conf_array(ipam, "addresses", &arr, err) < 0)
 		return -1;
 	json_array_foreach (arr, i, v) {
 		struct cni_prefix p;
@@ -41,8 +41,8 @@ static int parse_addresses(const json_t *ipam, struct ipam_static_config *c, str
 		if (!json_is_object(v))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 					"addresses[%zu] must be an object", i);
-		if (ipam_json_string(v, "address", &s, err) < 0 ||
-		    ipam_json_ip(v, "gateway", &gw, err) < 0)
+		if (cni_conf_string(v, "address", &s, err) < 0 ||
+		    cni_conf_ip(v, "gateway", &gw, err) < 0)
 			return -1;
 		if (!s || !cni_prefix_parse(s, &p))
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
@@ -126,7 +126,7 @@ static int parse_ips_override(const json_t *obj, struct ipam_static_config *c, s
 	json_t *arr, *v;
 	size_t i;
 
-	if (ipam_json_array(obj, "ips", &arr, err) < 0)
+	if (cni_conf_array(obj, "ips", &arr, err) < 0)
 		return -1;
 	if (!json_array_size(arr))
 		return 0;
@@ -176,10 +176,10 @@ static int parse(const struct cni_request *req, struct ipam_static_config *c, st
 
 	if (!json_is_object(ipam))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "IPAM config missing 'ipam' key");
-	if (ipam_json_array(ipam, "routes", &routes, err) < 0 ||
-	    ipam_json_routes(routes, &c->routes, &c->n_routes, err) < 0)
+	if (cni_conf_array(ipam, "routes", &routes, err) < 0 ||
+	    cni_conf_routes(routes, &c->routes, &c->n_routes, err) < 0)
 		return -1;
-	dns = ipam_json_get(ipam, "dns");
+	dns = cni_conf_get(ipam, "dns");
 	if (dns && cni_dns_from_json(dns, &c->dns, err) < 0)
 		return -1;
 	if (parse_addresses(ipam, c, err) < 0)
@@ -188,7 +188,7 @@ static int parse(const struct cni_request *req, struct ipam_static_config *c, st
 	    parse_args_ip(cni_request_arg(req, "IP"), c, &first, err) < 0 ||
 	    parse_args_gateway(cni_request_arg(req, "GATEWAY"), c, first, err) < 0)
 		return -1;
-	if (parse_ips_override(ipam_json_get(req->args_object, "cni"), c, err) < 0)
+	if (parse_ips_override(cni_conf_get(req->args_object, "cni"), c, err) < 0)
 		return cni_err_wrap(err, "args.cni");
 	if (parse_ips_override(req->runtime_config, c, err) < 0)
 		return cni_err_wrap(err, "runtimeConfig");

@@ -12,7 +12,6 @@
 #include <cmocka.h>
 
 #include "ipam/hostlocal_alloc.h"
-#include "ipam/ip_text.h"
 
 static struct cni_ip ip(const char *s)
 {
@@ -52,7 +51,7 @@ static void walk(const struct ipam_range_set *s, const char *last, char *out, si
 	while (ipam_range_iter_next(&it, &a, &r)) {
 		size_t n = strlen(out);
 
-		snprintf(out + n, len - n, "%s%s", n ? " " : "", ipam_ip_str(&a, buf));
+		snprintf(out + n, len - n, "%s%s", n ? " " : "", cni_ip_str(&a, buf));
 	}
 }
 
@@ -143,7 +142,7 @@ static void get(struct fixture *f, const struct ipam_range_set *s, const struct 
 	char buf[CNI_IP_STRLEN];
 
 	assert_int_equal(ipam_alloc_get(&f->store, s, 0, scan, id, "eth0", NULL, &out, &err), 0);
-	assert_string_equal(ipam_prefix_str(&out.address, buf), want);
+	assert_string_equal(cni_prefix_str(&out.address, buf), want);
 }
 
 static void read_file(struct fixture *f, const char *name, char *buf, size_t len)
@@ -222,8 +221,8 @@ static void test_alloc_requested(void **state)
 
 	assert_int_equal(ipam_alloc_get(&f->store, &s, 0, &scan, "a", "eth0", &want, &out, &err),
 			 0);
-	assert_string_equal(ipam_prefix_str(&out.address, buf), "10.0.0.77/24");
-	assert_string_equal(ipam_ip_str(&out.gateway, buf), "10.0.0.1");
+	assert_string_equal(cni_prefix_str(&out.address, buf), "10.0.0.77/24");
+	assert_string_equal(cni_ip_str(&out.gateway, buf), "10.0.0.1");
 	assert_int_equal(ipam_alloc_get(&f->store, &s, 0, &scan, "b", "eth0", &want, &out, &err),
 			 -1);
 	assert_int_equal(err.code, 11);

@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include "ipam/hostlocal_config.h"
-#include "ipam/ip_text.h"
 #include "ipam/static.h"
 
 /* A request as the skel would build it, from a config text and CNI_ARGS pairs. */
@@ -43,14 +42,14 @@ static const char *prefix(const struct cni_prefix *p)
 {
 	static char buf[CNI_IP_STRLEN];
 
-	return ipam_prefix_str(p, buf);
+	return cni_prefix_str(p, buf);
 }
 
 static const char *addr(const struct cni_ip *ip)
 {
 	static char buf[CNI_IP_STRLEN];
 
-	return ipam_ip_str(ip, buf);
+	return cni_ip_str(ip, buf);
 }
 
 static int parse_hl(const char *config, const char *version, const char *const *pairs,

@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include "ipam/ip_text.h"
 #include "ipam/ipam.h"
 
 static char dir[64];
@@ -82,7 +81,7 @@ static void test_exec_type(void **state)
 	cni_result_init(&r, "1.0.0");
 	assert_int_equal(ipam_add(&req, &r, &err), 0);
 	assert_int_equal(r.n_ips, 1);
-	assert_string_equal(ipam_prefix_str(&r.ips[0].address, buf), "10.5.0.2/24");
+	assert_string_equal(cni_prefix_str(&r.ips[0].address, buf), "10.5.0.2/24");
 	assert_int_equal(r.dns.nameservers.count, 1);
 	cni_result_free(&r);
 	assert_int_equal(ipam_del(&req, &err), 0);
@@ -117,7 +116,7 @@ static void test_in_process_types(void **state)
 	assert_int_equal(ipam_add(&req, &r, &err), 0);
 	assert_int_equal(r.n_ips, 1);
 	assert_int_equal(r.ips[0].interface, -1);
-	assert_string_equal(ipam_prefix_str(&r.ips[0].address, buf), "10.6.0.2/24");
+	assert_string_equal(cni_prefix_str(&r.ips[0].address, buf), "10.6.0.2/24");
 	cni_result_free(&r);
 	assert_int_equal(ipam_check(&req, &err), 0);
 	assert_int_equal(ipam_del(&req, &err), 0);
@@ -127,7 +126,7 @@ static void test_in_process_types(void **state)
 	make_req(&req, "{\"type\":\"static\",\"addresses\":[{\"address\":\"10.7.0.3/24\"}]}");
 	cni_result_init(&r, "1.0.0");
 	assert_int_equal(ipam_add(&req, &r, &err), 0);
-	assert_string_equal(ipam_prefix_str(&r.ips[0].address, buf), "10.7.0.3/24");
+	assert_string_equal(cni_prefix_str(&r.ips[0].address, buf), "10.7.0.3/24");
 	cni_result_free(&r);
 	json_decref(req.config);
 }

@@ -7,7 +7,6 @@
 
 #include <cmocka.h>
 
-#include "ipam/ip_text.h"
 #include "ipam/range.h"
 
 static struct cni_ip ip(const char *s)
@@ -38,7 +37,7 @@ static void assert_ip(const struct cni_ip *a, const char *want)
 {
 	char buf[CNI_IP_STRLEN];
 
-	assert_string_equal(ipam_ip_str(a, buf), want);
+	assert_string_equal(cni_ip_str(a, buf), want);
 }
 
 static void test_defaults_v4(void **state)

@@ -1,34 +1,10 @@
 /* Parse and validate the bridge plugin's keys (the reference's NetConf and loadNetConf). */
 #include "config.h"
 
+#include "cni/conf_field.h"
+
 #include <stddef.h>
 #include <string.h>
-
-static int get_bool(const json_t *conf, const char *key, bool *out, struct cni_err *err)
-{
-	const json_t *v = json_object_get(conf, key);
-
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_boolean(v))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to load netconf: \"%s\" must be a boolean", key);
-	*out = json_is_true(v);
-	return 0;
-}
-
-static int get_int(const json_t *conf, const char *key, json_int_t *out, struct cni_err *err)
-{
-	const json_t *v = json_object_get(conf, key);
-
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to load netconf: \"%s\" must be an integer", key);
-	*out = json_integer_value(v);
-	return 0;
-}
 
 static const struct {
 	const char *key;
@@ -49,16 +25,15 @@ static const struct {
 
 static int parse_trunk_item(const json_t *item, struct bridge_config *c, struct cni_err *err)
 {
-	json_int_t min = 0, max = 0, id = 0;
-	bool has_min = json_object_get(item, "minID") != NULL;
-	bool has_max = json_object_get(item, "maxID") != NULL;
-	bool has_id = json_object_get(item, "id") != NULL;
+	int min = 0, max = 0, id = 0;
+	bool has_min, has_max, has_id;
 
 	if (!json_is_object(item))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"failed to load netconf: bad vlanTrunk entry");
-	if (get_int(item, "minID", &min, err) < 0 || get_int(item, "maxID", &max, err) < 0 ||
-	    get_int(item, "id", &id, err) < 0)
+	if (cni_conf_int(item, "minID", &min, &has_min, err) < 0 ||
+	    cni_conf_int(item, "maxID", &max, &has_max, err) < 0 ||
+	    cni_conf_int(item, "id", &id, &has_id, err) < 0)
 		return -1;
 	if (has_min && has_max) {
 		if (min <= 0 || min > BRIDGE_VLAN_MAX)
@@ -70,7 +45,7 @@ static int parse_trunk_item(const json_t *item, struct bridge_config *c, struct 
 		if (max < min)
 			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 					"minID is greater than maxID in trunk parameter");
-		for (json_int_t v = min; v <= max; v++)
+		for (int v = min; v <= max; v++)
 			c->trunk[v] = true;
 		c->has_trunk = true;
 	} else if (has_max) {
@@ -94,15 +69,11 @@ static int parse_trunk_item(const json_t *item, struct bridge_config *c, struct 
 
 static int parse_trunk(const json_t *conf, struct bridge_config *c, struct cni_err *err)
 {
-	const json_t *trunk = json_object_get(conf, "vlanTrunk");
-	const json_t *item;
+	json_t *trunk, *item;
 	size_t i;
 
-	if (!trunk || json_is_null(trunk))
-		return 0;
-	if (!json_is_array(trunk))
-		return cni_errf(err, CNI_ERR_DECODE, 0,
-				"failed to load netconf: \"vlanTrunk\" must be an array");
+	if (cni_conf_array(conf, "vlanTrunk", &trunk, err) < 0)
+		return -1;
 	json_array_foreach (trunk, i, item) {
 		if (parse_trunk_item(item, c, err) < 0)
 			return -1;
@@ -121,10 +92,10 @@ static int set_mac(struct bridge_config *c, const char *mac, struct cni_err *err
 
 static const char *string_at(const json_t *obj, const char *k1, const char *k2)
 {
-	const json_t *v = json_object_get(obj, k1);
+	const json_t *v = cni_conf_get(obj, k1);
 
 	if (v && k2)
-		v = json_object_get(v, k2);
+		v = cni_conf_get(v, k2);
 	return json_is_string(v) && json_string_length(v) ? json_string_value(v) : NULL;
 }
 
@@ -145,16 +116,12 @@ static int parse_mac(const struct cni_request *req, struct bridge_config *c, str
 
 static int parse_bridge_name(const json_t *conf, struct bridge_config *c, struct cni_err *err)
 {
-	const json_t *v = json_object_get(conf, "bridge");
-	const char *name = BRIDGE_DEFAULT_NAME;
+	const char *name = NULL;
 
-	if (v && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return cni_errf(err, CNI_ERR_DECODE, 0,
-					"failed to load netconf: \"bridge\" must be a string");
-		if (json_string_length(v))
-			name = json_string_value(v);
-	}
+	if (cni_conf_string(conf, "bridge", &name, err) < 0)
+		return -1;
+	if (!name || !name[0])
+		name = BRIDGE_DEFAULT_NAME;
 	if (strlen(name) >= sizeof(c->bridge) || strchr(name, '/') || strchr(name, ' '))
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "invalid bridge name \"%s\"", name);
 	strcpy(c->bridge, name);
@@ -163,25 +130,24 @@ static int parse_bridge_name(const json_t *conf, struct bridge_config *c, struct
 
 int bridge_config_parse(const struct cni_request *req, struct bridge_config *c, struct cni_err *err)
 {
-	json_int_t mtu = 0, vlan = 0;
+	int mtu = 0, vlan = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (parse_bridge_name(req->config, c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(bool_keys) / sizeof(bool_keys[0]); i++)
-		if (get_bool(req->config, bool_keys[i].key,
-			     (bool *)((char *)c + bool_keys[i].offset), err) < 0)
+		if (cni_conf_bool(req->config, bool_keys[i].key,
+				  (bool *)((char *)c + bool_keys[i].offset), err) < 0)
 			return -1;
-	if (get_int(req->config, "mtu", &mtu, err) < 0 ||
-	    get_int(req->config, "vlan", &vlan, err) < 0)
+	if (cni_conf_int(req->config, "mtu", &mtu, NULL, err) < 0 ||
+	    cni_conf_int(req->config, "vlan", &vlan, NULL, err) < 0)
 		return -1;
 	if (mtu < 0 || mtu > 65535)
-		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "invalid MTU %lld", (long long)mtu);
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "invalid MTU %d", mtu);
 	c->mtu = (unsigned)mtu;
 	if (vlan < 0 || vlan > BRIDGE_VLAN_MAX)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-				"invalid VLAN ID %lld (must be between 0 and 4094)",
-				(long long)vlan);
+				"invalid VLAN ID %d (must be between 0 and 4094)", vlan);
 	c->vlan = (uint16_t)vlan;
 	if (parse_trunk(req->config, c, err) < 0 || parse_mac(req, c, err) < 0)
 		return -1;
