@@ -1,6 +1,6 @@
 /*
  * Benchmark runner: run one command with stdin from a file, N times, and print per run
- * "wall_us cpu_us maxrss_kb exit" for the whole process tree (children waited for by the command
+ * "wall_us cpu_us maxrss_kb exit user_us sys_us" for the whole process tree (children waited for by the command
  * count too: Go's bridge execs host-local). A fresh intermediate process per run keeps maxrss
  * per run rather than a running maximum.
  */
@@ -23,7 +23,7 @@ static long long now_us(void)
 static void measure_once(const char *stdin_path, char **argv, int out_fd)
 {
 	struct rusage ru;
-	long long start, wall;
+	long long start, wall, user, sys;
 	int status = 0;
 	pid_t pid;
 	char line[128];
@@ -45,10 +45,10 @@ static void measure_once(const char *stdin_path, char **argv, int out_fd)
 	waitpid(pid, &status, 0);
 	wall = now_us() - start;
 	getrusage(RUSAGE_CHILDREN, &ru);
-	len = snprintf(line, sizeof(line), "%lld %lld %ld %d\n", wall,
-		       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
-			       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec,
-		       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	user = ru.ru_utime.tv_sec * 1000000LL + ru.ru_utime.tv_usec;
+	sys = ru.ru_stime.tv_sec * 1000000LL + ru.ru_stime.tv_usec;
+	len = snprintf(line, sizeof(line), "%lld %lld %ld %d %lld %lld\n", wall, user + sys,
+		       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128, user, sys);
 	if (write(out_fd, line, (size_t)len) != len)
 		_exit(1);
 }
