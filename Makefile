@@ -102,7 +102,8 @@ install: all
 test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/dyn STATIC=0 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined all unit
-	$(Q)BUILD=build/san PLAIN_BIN=$(CURDIR)/build/dyn/bin hack/run-tests.sh
+	$(Q)BUILD=build/san BUILD_FLAGS="BUILD=build/san SAN=address,undefined" \
+		PLAIN_BIN=$(CURDIR)/build/dyn/bin hack/run-tests.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

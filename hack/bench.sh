@@ -1,15 +1,20 @@
 #!/bin/bash
-# Benchmark: bridge + host-local ADD and DEL, our binaries against Debian's Go reference plugins
+# Benchmark: each scenario's ADD and DEL, our binaries against Debian's Go reference plugins
 # (/usr/lib/cni), interleaved in one run inside throwaway namespaces. Prints median and p90 of wall
 # time, CPU (user+sys) and max RSS of the plugin process tree, and the ratio Go/ours.
-# Usage: hack/bench.sh [ITERATIONS]   (root; `make bench` builds first)
+# Usage: hack/bench.sh [-n ITERATIONS] [SCENARIO...]   (root; `make bench` builds first)
+# A scenario is hack/bench/<name>.sh; it defines bench_plugin, bench_conf IMPL (prints the config
+# for "ours" or "ref") and optionally bench_setup NODE_NETNS (runs once, e.g. makes a master link).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-${BENCH_ITERATIONS:-40}}
+N=${BENCH_ITERATIONS:-40}
+if [ "${1:-}" = "-n" ]; then N=$2; shift 2; fi
+SCENARIOS=("$@")
+if [ ${#SCENARIOS[@]} -eq 0 ]; then
+	for f in hack/bench/*.sh; do SCENARIOS+=("$(basename "$f" .sh)"); done
+fi
 OURS=${BENCH_OURS:-$PWD/build/bin}
 REF=${BENCH_REF:-/usr/lib/cni}
-[ -x "$REF/bridge" ] || { echo "bench: $REF/bridge missing (apt-get install containernetworking-plugins)" >&2; exit 1; }
-[ -x "$OURS/bridge" ] || { echo "bench: $OURS/bridge missing (run make)" >&2; exit 1; }
 
 PFX="cnibench$$"
 TMP=$(mktemp -d /tmp/cni-c-bench.XXXXXX)
@@ -23,44 +28,16 @@ ip netns add "$NODE"
 ip -n "$NODE" link set lo up
 cc -O2 -o "$TMP/runone" hack/bench/runone.c
 
-# One config per implementation: own bridge, own subnet, own dataDir. cniVersion 1.0.0 is the newest
-# the Debian reference (v1.1.1) speaks.
-conf() { # NAME BRIDGE SUBNET
-	jq -n --arg n "$1" --arg b "$2" --arg s "$3" --arg d "$TMP/data-$1" '{
-		cniVersion: "1.0.0", name: $n, type: "bridge", bridge: $b, isGateway: true,
-		ipam: {type: "host-local", subnet: $s, dataDir: $d}}'
-}
-conf ours cbench0 10.231.0.0/16 >"$TMP/ours.json"
-conf ref gbench0 10.232.0.0/16 >"$TMP/ref.json"
-
-# run IMPL VERB ID -> appends "wall cpu rss exit" to $TMP/IMPL-VERB
+# run IMPL VERB ID -> appends "wall cpu rss exit ..." to $TMP/IMPL-VERB
 run() {
 	local impl=$1 verb=$2 id=$3 dir
 	[ "$impl" = ours ] && dir=$OURS || dir=$REF
 	ip netns exec "$NODE" env CNI_COMMAND="$verb" CNI_CONTAINERID="$id" \
 		CNI_NETNS="/run/netns/$PFX-$id" CNI_IFNAME=eth0 CNI_PATH="$dir" \
-		"$TMP/runone" "$TMP/$impl.json" "$dir/bridge" >>"$TMP/$impl-$verb"
-	tail -n1 "$TMP/$impl-$verb" | awk -v i="$impl $verb" '$4 != 0 { print "bench: " i " failed" > "/dev/stderr"; exit 1 }'
+		"$TMP/runone" "$TMP/$impl.json" "$dir/$(bench_plugin)" >>"$TMP/$impl-$verb"
+	tail -n1 "$TMP/$impl-$verb" | awk -v i="$impl $verb $id" \
+		'$4 != 0 { print "bench: " i " failed" > "/dev/stderr"; exit 1 }'
 }
-
-# Warm up both (bridge creation, page cache), then discard.
-for impl in ours ref; do
-	ip netns add "$PFX-w$impl"
-	run "$impl" ADD "w$impl"
-	run "$impl" DEL "w$impl"
-	rm -f "$TMP/$impl-ADD" "$TMP/$impl-DEL"
-done
-
-for i in $(seq 1 "$N"); do
-	for impl in ours ref; do
-		ip netns add "$PFX-$impl$i"
-		run "$impl" ADD "$impl$i"
-	done
-	for impl in ref ours; do
-		run "$impl" DEL "$impl$i"
-		ip netns del "$PFX-$impl$i"
-	done
-done
 
 # stats FILE COLUMN -> "median p90"
 stats() {
@@ -70,13 +47,50 @@ stats() {
 		printf "%d %d", m, p }'
 }
 
-printf 'bridge + host-local, %d iterations each, interleaved (kernel %s)\n' "$N" "$(uname -r)"
-printf '%-4s %-13s %12s %12s %12s %12s %9s\n' verb metric "ours median" "ours p90" "Go median" "Go p90" "Go/ours"
-for verb in ADD DEL; do
-	for col in 1:wall_us 2:cpu_us 3:maxrss_kB; do
-		read -r om op <<<"$(stats "$TMP/ours-$verb" "${col%%:*}")"
-		read -r rm rp <<<"$(stats "$TMP/ref-$verb" "${col%%:*}")"
-		ratio=$(awk -v a="$rm" -v b="$om" 'BEGIN { printf (b > 0 ? "%.1fx" : "-"), a / b }')
-		printf '%-4s %-13s %12d %12d %12d %12d %9s\n' "$verb" "${col#*:}" "$om" "$op" "$rm" "$rp" "$ratio"
+bench_scenario() {
+	local name=$1 impl verb i
+	# shellcheck source=/dev/null
+	source "hack/bench/$name.sh"
+	for impl in ours ref; do
+		[ -x "$( [ $impl = ours ] && echo "$OURS" || echo "$REF")/$(bench_plugin)" ] ||
+			{ echo "bench: $impl $(bench_plugin) missing" >&2; return 1; }
+		bench_conf "$impl" >"$TMP/$impl.json"
+		rm -f "$TMP/$impl-ADD" "$TMP/$impl-DEL"
 	done
+	if declare -F bench_setup >/dev/null; then bench_setup "$NODE"; fi
+	# Warm up both (node-level objects, page cache), then discard.
+	for impl in ours ref; do
+		ip netns add "$PFX-w$impl"
+		run "$impl" ADD "w$impl"
+		run "$impl" DEL "w$impl"
+		ip netns del "$PFX-w$impl"
+		rm -f "$TMP/$impl-ADD" "$TMP/$impl-DEL"
+	done
+	for i in $(seq 1 "$N"); do
+		for impl in ours ref; do
+			ip netns add "$PFX-$impl$i"
+			run "$impl" ADD "$impl$i"
+		done
+		for impl in ref ours; do
+			run "$impl" DEL "$impl$i"
+			ip netns del "$PFX-$impl$i"
+		done
+	done
+	printf '\n%s: %d iterations each, interleaved (kernel %s)\n' "$name" "$N" "$(uname -r)"
+	printf '%-4s %-10s %12s %12s %12s %12s %9s\n' verb metric "ours median" "ours p90" \
+		"Go median" "Go p90" "Go/ours"
+	for verb in ADD DEL; do
+		for col in 1:wall_us 2:cpu_us 3:rss_kB; do
+			read -r om op <<<"$(stats "$TMP/ours-$verb" "${col%%:*}")"
+			read -r rm rp <<<"$(stats "$TMP/ref-$verb" "${col%%:*}")"
+			ratio=$(awk -v a="$rm" -v b="$om" 'BEGIN { printf (b > 0 ? "%.1fx" : "-"), a / b }')
+			printf '%-4s %-10s %12d %12d %12d %12d %9s\n' "$verb" "${col#*:}" "$om" "$op" \
+				"$rm" "$rp" "$ratio"
+		done
+	done
+	unset -f bench_setup bench_conf bench_plugin
+}
+
+for s in "${SCENARIOS[@]}"; do
+	bench_scenario "$s"
 done

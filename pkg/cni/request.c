@@ -188,9 +188,10 @@ void cni_request_free(struct cni_request *req)
 
 const char *cni_request_arg(const struct cni_request *req, const char *key)
 {
-	for (size_t i = 0; i < req->n_cni_args; i++)
-		if (!strcmp(req->cni_args[i].key, key))
-			return req->cni_args[i].value;
+	/* The last pair wins, as in the reference's LoadArgs. */
+	for (size_t i = req->n_cni_args; i > 0; i--)
+		if (!strcmp(req->cni_args[i - 1].key, key))
+			return req->cni_args[i - 1].value;
 	return NULL;
 }
 

@@ -76,7 +76,7 @@ struct cni_plugin {
 /* Run one plugin invocation; returns the process exit status. */
 int cni_skel_main(const struct cni_plugin *plugin);
 
-/* Value of a CNI_ARGS key, or NULL. */
+/* Value of a CNI_ARGS key (the last one when repeated), or NULL. */
 const char *cni_request_arg(const struct cni_request *req, const char *key);
 
 /* True when (container_id, ifname) is in the GC valid list. */
