@@ -29,3 +29,49 @@ vg_exec() {
 	run vg_exec loopback ADD '{"cniVersion":"1.1.0","name":"vg","type":"loopback","prevResult":{"ips":[{"address":"x"}]}}'
 	[ "$status" -eq 1 ] || fail "status $status: $(cat "$TMP/stderr")"
 }
+
+@test "bridge with host-local: ADD, CHECK, DEL, GC, STATUS and a failed ADD are clean under valgrind" {
+	conf=$(jq -nc --arg d "$DATA_DIR" --arg b "${PFX}b" '{cniVersion:"1.1.0", name:"vg", type:"bridge",
+		bridge:$b, isGateway:true, ipam:{type:"host-local", subnet:"10.77.0.0/24", dataDir:$d}}')
+	run vg_exec bridge ADD "$conf"
+	[ "$status" -eq 0 ] || fail "ADD: status $status: $(cat "$TMP/stderr")"
+	prev=$output
+	check=$(jq -c --argjson p "$prev" '. + {prevResult: $p}' <<<"$conf")
+	for verb in CHECK DEL STATUS; do
+		run vg_exec bridge $verb "$check"
+		[ "$status" -eq 0 ] || fail "$verb: status $status: $(cat "$TMP/stderr")"
+	done
+	run vg_exec bridge GC "$(jq -c '. + {"cni.dev/valid-attachments": []}' <<<"$conf")"
+	[ "$status" -eq 0 ] || fail "GC: status $status: $(cat "$TMP/stderr")"
+	# A requested IP outside the range fails after the veth exists: the rollback path.
+	CNI_ARGS="IgnoreUnknown=1;IP=10.99.0.5" run vg_exec bridge ADD "$conf"
+	[ "$status" -eq 1 ] || fail "failed ADD: status $status: $(cat "$TMP/stderr")"
+}
+
+@test "host-local and static binaries are clean under valgrind" {
+	conf=$(jq -nc --arg d "$DATA_DIR" '{cniVersion:"1.1.0", name:"vg", type:"host-local",
+		ipam:{type:"host-local", ranges:[[{subnet:"10.78.0.0/24"}],[{subnet:"fd78::/64"}]], dataDir:$d}}')
+	for verb in ADD CHECK DEL; do
+		run vg_exec host-local $verb "$conf"
+		[ "$status" -eq 0 ] || fail "host-local $verb: status $status: $(cat "$TMP/stderr")"
+	done
+	conf='{"cniVersion":"1.1.0","name":"vg","type":"static","ipam":{"type":"static","addresses":[{"address":"10.79.0.2/24","gateway":"10.79.0.1"}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{"nameservers":["10.79.0.1"]}}}'
+	for verb in ADD DEL; do
+		run vg_exec static $verb "$conf"
+		[ "$status" -eq 0 ] || fail "static $verb: status $status: $(cat "$TMP/stderr")"
+	done
+}
+
+@test "cnitool add, check and del are clean under valgrind" {
+	mkdir -p "$TMP/net.d"
+	jq -n --arg d "$DATA_DIR" --arg b "${PFX}c" '{cniVersion:"1.1.0", name:"vgnet", plugins:[
+		{type:"bridge", bridge:$b, ipam:{type:"host-local", subnet:"10.80.0.0/24", dataDir:$d}},
+		{type:"loopback"}]}' >"$TMP/net.d/vg.conflist"
+	for verb in add check del; do
+		run ip netns exec "$NODE" env NETCONFPATH="$TMP/net.d" CNI_PATH="$PLAIN" \
+			CNI_CACHE_DIR="$TMP/cache" valgrind -q --error-exitcode=99 --leak-check=full \
+			--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+			"$PLAIN/cnitool" $verb vgnet "/run/netns/$CTR"
+		[ "$status" -eq 0 ] || fail "cnitool $verb: status $status: $output"
+	done
+}
