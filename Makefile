@@ -50,7 +50,9 @@ PKG_SRCS := $(sort $(wildcard pkg/*/*.c))
 PKG_OBJS := $(PKG_SRCS:%.c=$(OBJ)/%.o)
 
 # ---- binaries: name -> source dir; each links every .c of its dir plus libcnic.a -----------------
-PLUGINS := bridge:plugins/main/bridge loopback:plugins/main/loopback \
+PLUGINS := bridge:plugins/main/bridge loopback:plugins/main/loopback ptp:plugins/main/ptp \
+           macvlan:plugins/main/macvlan ipvlan:plugins/main/ipvlan \
+           vxlan-overlay:plugins/main/vxlan-overlay \
            host-local:ipam/host-local static:ipam/static
 TOOLS   := cnitool:plugins/tools/cnitool
 

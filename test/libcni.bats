@@ -161,3 +161,38 @@ need_plugins() {
 	[ "$(paste -sd, "$TMP/log/calls")" = "ADD a,DEL a,ADD a,CHECK a,DEL a" ]
 	[ ! -e "$TMP/cache/results/shared-$id-eth0" ]
 }
+
+@test "Go libcni runs our ptp and loopback: ADD, CHECK, DEL, node reaches the pod" {
+	for p in ptp host-local loopback; do
+		[ -x "$BIN/$p" ] || skip "$p not built"
+	done
+	local versions="0.3.1 0.4.0 1.0.0"
+	grep -rqs '"1.1.0"' /usr/share/gocode/src/github.com/containernetworking/cni/pkg/types/100/ &&
+		versions="$versions 1.1.0"
+	for v in $versions; do
+		rm -rf "$DATA_DIR"
+		cat >"$TMP/net.conflist" <<-EOF
+			{"cniVersion":"$v","name":"gonet","plugins":[
+			 {"type":"ptp","mtu":1450,
+			  "ipam":{"type":"host-local","subnet":"10.88.3.0/24","dataDir":"$DATA_DIR",
+			          "routes":[{"dst":"0.0.0.0/0"}]}},
+			 {"type":"loopback"}]}
+		EOF
+		run client "$BIN" "$TMP/cache" add "$TMP/net.conflist"
+		[ "$status" -eq 0 ] || fail "ADD $v: $(cat "$TMP/err")"
+		assert_json ".cniVersion == \"$v\" and .ips[0].address == \"10.88.3.2/24\" and .ips[0].gateway == \"10.88.3.1\""
+		assert_json ".ips[0].interface == 1 and .interfaces[1].name == \"eth0\" and .interfaces[1].sandbox == \"/run/netns/$CTR\""
+		assert_json '(.interfaces[0].name | test("^veth[0-9a-f]{8}$")) and .interfaces[0].sandbox == null'
+		ip netns exec "$NODE" ping -c1 -W2 10.88.3.2 >/dev/null
+		ip -n "$CTR" -j route show default | jq -e '.[0].gateway == "10.88.3.1"' >/dev/null
+		if [ "$v" != 0.3.1 ]; then
+			run client "$BIN" "$TMP/cache" check "$TMP/net.conflist"
+			[ "$status" -eq 0 ] || fail "CHECK $v: $(cat "$TMP/err")"
+		fi
+		run client "$BIN" "$TMP/cache" del "$TMP/net.conflist"
+		[ "$status" -eq 0 ] || fail "DEL $v: $(cat "$TMP/err")"
+		[ "$(ip -n "$NODE" -j link show type veth | jq length)" -eq 0 ]
+		[ "$(ls "$DATA_DIR/gonet" | grep -c '^10\.')" -eq 0 ]
+		[ ! -e "$TMP/cache/results/gonet-$CONTAINER_ID-eth0" ]
+	done
+}
