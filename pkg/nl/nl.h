@@ -165,6 +165,7 @@ struct nl_route {
 	int scope;	/* RT_SCOPE_*; nl_route_init: universe, as the reference */
 	unsigned priority;
 	unsigned mtu, advmss; /* 0: unset */
+	struct cni_ip src;    /* preferred source (RTA_PREFSRC); family 0: none */
 };
 
 void nl_route_init(struct nl_route *r);

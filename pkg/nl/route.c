@@ -50,7 +50,15 @@ static struct nl_msg *route_message(int type, int flags, const struct nl_route *
 	if (!msg)
 		return NULL;
 	if (type == RTM_DELROUTE) {
-		/* Deleting: match on what was given, let the kernel fill the rest. */
+		/*
+		 * Deleting: match on what was given. Protocol 0 and scope NOWHERE are the kernel's
+		 * wildcards, as `ip route del` sends, so routes the kernel made itself match too.
+		 */
+		struct rtmsg *hdr = nlmsg_data(nlmsg_hdr(msg));
+
+		hdr->rtm_protocol = RTPROT_UNSPEC;
+		hdr->rtm_scope = RT_SCOPE_NOWHERE;
+		hdr->rtm_type = RTN_UNSPEC;
 		nlmsg_hdr(msg)->nlmsg_flags &= ~(NLM_F_CREATE | NLM_F_EXCL);
 	}
 	if (r->dst.len && nla_put(msg, RTA_DST, len, net.ip.addr) < 0)
@@ -59,6 +67,9 @@ static struct nl_msg *route_message(int type, int flags, const struct nl_route *
 	    nla_put(msg, RTA_GATEWAY, cni_ip_bytes(&r->gw), r->gw.addr) < 0)
 		goto out_full;
 	if (r->ifindex && nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0)
+		goto out_full;
+	if (cni_ip_is_set(&r->src) &&
+	    nla_put(msg, RTA_PREFSRC, cni_ip_bytes(&r->src), r->src.addr) < 0)
 		goto out_full;
 	if (r->priority && nla_put_u32(msg, RTA_PRIORITY, r->priority) < 0)
 		goto out_full;

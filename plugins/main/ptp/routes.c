@@ -6,7 +6,6 @@
 #include <linux/rtnetlink.h>
 
 #include "cni/cleanup.h"
-#include "nl/route_src.h"
 #include "ptp.h"
 
 static int host_len(const struct cni_ip *ip)
@@ -66,8 +65,13 @@ static int container_routes_one(struct ptp_run *run, const struct cni_ip_config 
 	struct nl_route to_gw, via_gw;
 	char a[CNI_IP_STRLEN], b[CNI_IP_STRLEN];
 
-	/* A /32 (/128) address has no prefix route to remove. */
-	if (nl_route_del_any(run->ctr, ifindex, &subnet, err) < 0 && err->errnum != ESRCH)
+	/* The kernel's prefix route goes; a /32 (/128) address has none to remove. */
+	struct nl_route prefix_route;
+
+	nl_route_init(&prefix_route);
+	prefix_route.dst = subnet;
+	prefix_route.ifindex = ifindex;
+	if (nl_route_del(run->ctr, &prefix_route, err) < 0 && err->errnum != ESRCH)
 		return cni_err_wrap(err, "failed to delete route %s dev %s",
 				    cni_prefix_str(&subnet, a), run->req->ifname);
 	cni_err_clear(err);
@@ -76,7 +80,8 @@ static int container_routes_one(struct ptp_run *run, const struct cni_ip_config 
 	to_gw.dst = (struct cni_prefix){.ip = ip->gateway, .len = host_len(&ip->gateway)};
 	to_gw.ifindex = ifindex;
 	to_gw.scope = RT_SCOPE_LINK;
-	if (nl_route_add_src(run->ctr, &to_gw, &ip->address.ip, err) < 0 && !nl_err_is_exists(err))
+	to_gw.src = ip->address.ip;
+	if (nl_route_add(run->ctr, &to_gw, err) < 0 && !nl_err_is_exists(err))
 		return cni_err_wrap(err, "failed to add route %s dev %s scope link",
 				    cni_prefix_str(&to_gw.dst, a), run->req->ifname);
 	cni_err_clear(err);
@@ -85,7 +90,8 @@ static int container_routes_one(struct ptp_run *run, const struct cni_ip_config 
 	via_gw.dst = subnet;
 	via_gw.gw = ip->gateway;
 	via_gw.ifindex = ifindex;
-	if (nl_route_add_src(run->ctr, &via_gw, &ip->address.ip, err) < 0)
+	via_gw.src = ip->address.ip;
+	if (nl_route_add(run->ctr, &via_gw, err) < 0)
 		return cni_err_wrap(err, "failed to add route %s via %s dev %s",
 				    cni_prefix_str(&subnet, a), cni_ip_str(&ip->gateway, b),
 				    run->req->ifname);
