@@ -1,8 +1,8 @@
 /*
  * Benchmark runner: run one command with stdin from a file, N times, and print per run
- * "wall_us cpu_us maxrss_kb exit user_us sys_us" for the whole process tree (children waited for by the command
- * count too: Go's bridge execs host-local). A fresh intermediate process per run keeps maxrss
- * per run rather than a running maximum.
+ * "wall_us cpu_us maxrss_kb exit user_us sys_us" for the whole process tree (children waited for by
+ * the command count too: Go's bridge execs host-local). A fresh intermediate process per run keeps
+ * maxrss per run rather than a running maximum.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -36,15 +36,15 @@ static int check_bridge(struct bridge_run *run, const struct cni_interface *intf
 				run->conf.bridge);
 	if (intf->sandbox && *intf->sandbox)
 		return cni_errf(err, GONE, 0, "Interface %s should not be in sandbox", intf->name);
-	if (nl_link_get_by_name(run->host, intf->name, &run->br, err) < 0)
+	if (nl_link_get_by_name(run->host, intf->name, &run->bridge.link, err) < 0)
 		return cni_errf(err, GONE, 0, "Interface name %s not found", intf->name);
-	if (strcmp(run->br.kind, "bridge") != 0)
+	if (strcmp(run->bridge.link.kind, "bridge") != 0)
 		return cni_errf(err, GONE, 0, "Interface %s does not have link type of bridge",
 				intf->name);
-	if (mac_differs(intf, &run->br))
+	if (mac_differs(intf, &run->bridge.link))
 		return cni_errf(err, GONE, 0, "Bridge interface %s Mac doesn't match: %s",
 				intf->name, intf->mac);
-	promisc = (run->br.flags & 0x100 /* IFF_PROMISC */) != 0;
+	promisc = (run->bridge.link.flags & 0x100 /* IFF_PROMISC */) != 0;
 	if (promisc != run->conf.promisc_mode)
 		return cni_errf(
 			err, GONE, 0,
@@ -87,7 +87,7 @@ static bool is_our_veth(struct bridge_run *run, const struct cni_interface *intf
 	if (nl_link_get_by_name(run->host, intf->name, &link, err) < 0)
 		return false;
 	if (strcmp(link.kind, "veth") != 0 || link.ifindex != run->ctr_veth.link ||
-	    link.link != run->ctr_veth.ifindex || link.master != run->br.ifindex)
+	    link.link != run->ctr_veth.ifindex || link.master != run->bridge.link.ifindex)
 		return false;
 	*mac_bad = mac_differs(intf, &link);
 	run->host_veth = link;

@@ -5,12 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "attach/attach.h"
 #include "cni/err.h"
 #include "cni/skel.h"
 #include "nl/nl.h"
 
 #define BRIDGE_DEFAULT_NAME "cni0"
-#define BRIDGE_VLAN_MAX	    4094
+#define BRIDGE_VLAN_MAX	    ATTACH_VLAN_MAX
 
 struct bridge_config {
 	char bridge[NL_IFNAMSIZ];

@@ -56,6 +56,7 @@ static int bridge_run_open(struct bridge_run *run, const struct cni_request *req
 		return -1;
 	if (nl_handle_open(-1, &run->host, err) < 0)
 		return -1;
+	run->bridge.host = run->host;
 	if (!req->netns)
 		return 0;
 	run->ns_fd = ns_open(req->netns, err);
@@ -70,13 +71,18 @@ static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, stru
 	const struct cni_request *req = run->req;
 	_cleanup_(cni_result_free) struct cni_result ipam = {0};
 	const char *ifname = req->ifname;
+	const struct attach_gateway_options gateways = {
+		.vlan = run->conf.vlan,
+		.preserve_default_vlan = run->conf.preserve_default_vlan,
+		.force_address = run->conf.force_address,
+	};
 	struct cni_err ignored = {0};
 	char key[128];
 
 	cni_result_init(&ipam, req->cni_version);
 	if (ipam_add(req, &ipam, err) < 0)
 		return -1;
-	if (undo_push(run->undo, undo_ipam_del, &req, sizeof(req)) < 0) {
+	if (undo_push(run->bridge.undo, undo_ipam_del, &req, sizeof(req)) < 0) {
 		undo_ipam_del(&req);
 		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
 	}
@@ -84,7 +90,8 @@ static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, stru
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"IPAM plugin returned missing IP config");
 	if (cni_result_merge_ipam(result, &ipam, 2, err) < 0 ||
-	    bridge_gateways_compute(&run->conf, result, err) < 0)
+	    attach_gateways_compute(run->conf.is_gateway, run->conf.is_default_gateway, result,
+				    err) < 0)
 		return -1;
 
 	/* Best effort, as the reference: the sysctls may be absent (IPv6 disabled). */
@@ -100,7 +107,9 @@ static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, stru
 	if (ipam_apply(run->ctr, ifname, result, run->conf.enable_dad ? 0 : IPAM_APPLY_NODAD, err) <
 	    0)
 		return -1;
-	return bridge_gateways_apply(run, result, err);
+	if (!run->conf.is_gateway)
+		return 0;
+	return attach_gateways_apply(&run->bridge, &gateways, result, err);
 }
 
 static int bridge_add(struct cni_request *req, struct cni_result *result, struct cni_err *err)
@@ -108,14 +117,21 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 	_cleanup_(bridge_run_close) struct bridge_run run;
 	_cleanup_undo_ struct undo_stack undo = UNDO_STACK_INIT;
 	const struct bridge_config *c = &run.conf;
-	struct bridge_port_options port;
+	struct attach_bridge_options br;
+	struct attach_port_options port;
 
 	if (bridge_run_open(&run, req, err) < 0 || bridge_config_check_add(&run.conf, err) < 0)
 		return -1;
-	run.undo = &undo;
-	if (bridge_ensure(&run, err) < 0)
+	run.bridge.undo = &undo;
+	br = (struct attach_bridge_options){
+		.name = c->bridge,
+		.mtu = c->mtu,
+		.promisc = c->promisc_mode,
+		.vlan_filtering = c->vlan != 0 || c->has_trunk,
+	};
+	if (attach_bridge_ensure(&run.bridge, &br, err) < 0)
 		return -1;
-	port = (struct bridge_port_options){
+	port = (struct attach_port_options){
 		.mtu = c->mtu,
 		.mac = c->has_mac ? c->mac : NULL,
 		.hairpin = c->hairpin_mode,
@@ -124,12 +140,12 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 		.vlan = c->vlan,
 		.trunk = c->has_trunk ? c->trunk : NULL,
 	};
-	if (bridge_port_add(&run, run.ctr, run.ns_fd, req->ifname, &port, &run.host_veth,
+	if (attach_port_add(&run.bridge, run.ctr, run.ns_fd, req->ifname, &port, &run.host_veth,
 			    &run.ctr_veth, err) < 0)
 		return -1;
 
-	if (cni_result_add_interface(result, run.br.name, run.br.mac_str, (int)run.br.mtu, NULL,
-				     err) < 0 ||
+	if (cni_result_add_interface(result, run.bridge.link.name, run.bridge.link.mac_str,
+				     (int)run.bridge.link.mtu, NULL, err) < 0 ||
 	    cni_result_add_interface(result, run.host_veth.name, run.host_veth.mac_str,
 				     (int)run.host_veth.mtu, NULL, err) < 0 ||
 	    cni_result_add_interface(result, run.ctr_veth.name, run.ctr_veth.mac_str,
@@ -149,9 +165,9 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 
 	/* MACs may have changed as ports joined and addresses were set: report them as they are. */
 	if (nl_link_get_by_index(run.host, run.host_veth.ifindex, &run.host_veth, err) < 0 ||
-	    nl_link_get_by_index(run.host, run.br.ifindex, &run.br, err) < 0)
+	    nl_link_get_by_index(run.host, run.bridge.link.ifindex, &run.bridge.link, err) < 0)
 		return -1;
-	if (set_interface_mac(result, 0, run.br.mac_str, err) < 0 ||
+	if (set_interface_mac(result, 0, run.bridge.link.mac_str, err) < 0 ||
 	    set_interface_mac(result, 1, run.host_veth.mac_str, err) < 0)
 		return -1;
 	if (!cni_dns_is_empty(&req->dns)) {
