@@ -3,10 +3,12 @@
 set -eu
 
 PACKAGES="make gcc pkg-config libc6-dev
-libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev
+libjansson-dev libnl-3-dev libnl-route-3-dev
 libcmocka-dev bats jq iproute2 iputils-ping procps util-linux kmod
 clang-format valgrind time
-containernetworking-plugins golang-go golang-github-appc-cni-dev"
+containernetworking-plugins golang-go golang-github-appc-cni-dev
+qemu-system-x86 linux-image-amd64 busybox-static
+podman crun file"
 
 missing=""
 for p in $PACKAGES; do

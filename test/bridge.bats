@@ -36,13 +36,6 @@ ctr_addrs() {
 	ip -n "${1:-$CTR}" -j addr show dev eth0 | jq -c '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"]'
 }
 
-# VLAN tests need CONFIG_BRIDGE_VLAN_FILTERING; they run in the QEMU lane where this kernel lacks it.
-require_vlan_filtering() {
-	ip -n "$NODE" link add "${PFX}probe" type bridge vlan_filtering 1 2>/dev/null ||
-		skip "kernel without bridge VLAN filtering"
-	ip -n "$NODE" link del "${PFX}probe"
-}
-
 reserved() {
 	ls "$DATA_DIR/test-net" 2>/dev/null | grep -v -e lock -e last_reserved || true
 }
@@ -160,8 +153,8 @@ reserved() {
 	assert_error 7
 }
 
-@test "bridge: vlan makes an access port on a vlan_filtering bridge" {
-	require_vlan_filtering
+@test "[vm] bridge: vlan makes an access port on a vlan_filtering bridge" {
+	vm_require bridge_vlan
 	run cni_exec bridge ADD "$(conf 1.1.0 '{"isGateway": false, "vlan": 100}')"
 	[ "$status" -eq 0 ] || fail "$output"
 	ip -n "$NODE" -j -d link show "$BR" | jq -e '.[0].linkinfo.info_data.vlan_filtering == 1'
@@ -169,18 +162,18 @@ reserved() {
 		jq -e '.[0].vlans == [{"vlan": 100, "flags": ["PVID", "Egress Untagged"]}]'
 }
 
-@test "bridge: vlan with isGateway puts the gateway on <bridge>.<vlan>" {
-	require_vlan_filtering
+@test "[vm] bridge: vlan with isGateway puts the gateway on <bridge>.<vlan>" {
+	vm_require bridge_vlan
 	BR="${PFX}v"
 	run cni_exec bridge ADD "$(conf 1.1.0 '{"vlan": 7}')"
 	[ "$status" -eq 0 ] || fail "$output"
-	assert_json ".interfaces | length == 4 and .interfaces[3].name == \"$BR.7\""
+	assert_json "(.interfaces | length) == 4 and .interfaces[3].name == \"$BR.7\""
 	ip -n "$NODE" -j addr show dev "$BR.7" | jq -e '[.[0].addr_info[] | .local] | index("10.77.0.1")'
 	ip netns exec "$CTR" ping -c1 -W2 10.77.0.1
 }
 
-@test "bridge: vlanTrunk ranges and ids, native vlan 1" {
-	require_vlan_filtering
+@test "[vm] bridge: vlanTrunk ranges and ids, native vlan 1" {
+	vm_require bridge_vlan
 	run cni_exec bridge ADD "$(conf 1.1.0 '{"isGateway": false, "vlanTrunk": [{"minID": 200, "maxID": 202}, {"id": 300}]}')"
 	[ "$status" -eq 0 ] || fail "$output"
 	bridge -n "$NODE" -j vlan show dev "$(host_veth)" | jq -e '[.[0].vlans[] | .vlan] == [1, 200, 300] or [.[0].vlans[] | .vlan] == [1, 200, 201, 202, 300]'

@@ -196,3 +196,48 @@ need_plugins() {
 		[ ! -e "$TMP/cache/results/gonet-$CONTAINER_ID-eth0" ]
 	done
 }
+
+@test "Go libcni runs our macvlan and loopback: ADD, CHECK, DEL, a neighbour pings the pod" {
+	for p in macvlan host-local loopback; do
+		[ -x "$BIN/$p" ] || skip "$p not built"
+	done
+	# The master: a veth in the node netns whose peer, in a neighbour netns, holds the gateway.
+	cni_add_ns nb
+	ip -n "$NODE" link add "${PFX}m" type veth peer name eth0 netns "$PFX-nb"
+	ip -n "$NODE" link set "${PFX}m" up
+	ip -n "$PFX-nb" link set eth0 up
+	ip -n "$PFX-nb" addr add 10.88.3.1/24 dev eth0
+	local versions="0.3.1 0.4.0 1.0.0"
+	grep -rqs '"1.1.0"' /usr/share/gocode/src/github.com/containernetworking/cni/pkg/types/100/ &&
+		versions="$versions 1.1.0"
+	for v in $versions; do
+		rm -rf "$DATA_DIR"
+		cat >"$TMP/net.conflist" <<-EOF2
+			{"cniVersion":"$v","name":"gomv","plugins":[
+			 {"type":"macvlan","master":"${PFX}m","mode":"bridge",
+			  "ipam":{"type":"host-local","subnet":"10.88.3.0/24","rangeStart":"10.88.3.10",
+			          "dataDir":"$DATA_DIR","routes":[{"dst":"0.0.0.0/0"}]}},
+			 {"type":"loopback"}]}
+		EOF2
+		run client "$BIN" "$TMP/cache" add "$TMP/net.conflist"
+		[ "$status" -eq 0 ] || fail "ADD $v: $(cat "$TMP/err")"
+		assert_json ".cniVersion == \"$v\" and .ips[0].address == \"10.88.3.10/24\" and .ips[0].gateway == \"10.88.3.1\""
+		assert_json ".interfaces == [{name: \"eth0\", mac: .interfaces[0].mac, sandbox: \"/run/netns/$CTR\"}] and .ips[0].interface == 0"
+		assert_json '.routes == [{"dst":"0.0.0.0/0"}]'
+		ip netns exec "$PFX-nb" ping -c1 -W2 10.88.3.10 >/dev/null
+		ip -n "$CTR" -j link show eth0 | jq -e --argjson r "$output" '.[0].address == $r.interfaces[0].mac' >/dev/null
+		cached=$(jq -c .result "$TMP/cache/results/gomv-$CONTAINER_ID-eth0")
+		[ "$(jq -cS . <<<"$cached")" = "$(jq -cS . <<<"$output")" ]
+		if [ "$v" != 0.3.1 ]; then
+			run client "$BIN" "$TMP/cache" check "$TMP/net.conflist"
+			[ "$status" -eq 0 ] || fail "CHECK $v: $(cat "$TMP/err")"
+		fi
+		run client "$BIN" "$TMP/cache" del "$TMP/net.conflist"
+		[ "$status" -eq 0 ] || fail "DEL $v: $(cat "$TMP/err")"
+		run ip -n "$CTR" link show eth0
+		[ "$status" -ne 0 ]
+		[ "$(ls "$DATA_DIR/gomv" | grep -c '^10\.')" -eq 0 ]
+		run client "$BIN" "$TMP/cache" del "$TMP/net.conflist"
+		[ "$status" -eq 0 ] || fail "second DEL $v: $(cat "$TMP/err")"
+	done
+}

@@ -135,6 +135,8 @@ int nl_put_link_attrs(struct nl_msg *msg, const struct nl_link_spec *spec, struc
 		return nl_err_msg_full(err);
 	if (spec->master && nla_put_u32(msg, IFLA_MASTER, (uint32_t)spec->master) < 0)
 		return nl_err_msg_full(err);
+	if (spec->parent && nla_put_u32(msg, IFLA_LINK, (uint32_t)spec->parent) < 0)
+		return nl_err_msg_full(err);
 	return 0;
 }
 

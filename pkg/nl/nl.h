@@ -83,6 +83,7 @@ struct nl_link_spec {
 	uint8_t mac[NL_MAC_LEN];
 	int ns_fd;  /* >= 0: create the link directly in that netns */
 	int master; /* 0: none */
+	int parent; /* IFLA_LINK: the link a macvlan or ipvlan sits on; 0: none */
 	bool up;
 	const struct nl_link_kind *kind;
 	const void *options; /* the kind's options struct */

@@ -73,3 +73,53 @@ assert_error() {
 	[ "$status" -ne 0 ] || fail "expected failure, got status 0: $output"
 	assert_json ".code == $1 and (.msg | type == \"string\")"
 }
+
+# vm_require FEATURE: the test needs a kernel feature this host's kernel may lack. Probed in a
+# throwaway netns. On the host a missing feature skips the test (its name starts with "[vm] " and
+# hack/vm/run.sh runs it in a VM with Debian's kernel); inside the VM (CNI_C_IN_VM=1) it fails.
+# Features: bridge_vlan ipvlan vlan8021q vrf dummy qdisc_fq qdisc_fq_codel qdisc_netem.
+vm_require() {
+	local feature=$1 ns out rc
+	case "$feature" in
+	bridge_vlan | ipvlan | vlan8021q | vrf | dummy | qdisc_fq | qdisc_fq_codel | qdisc_netem) ;;
+	*)
+		fail "vm_require: unknown feature $feature"
+		return 1
+		;;
+	esac
+	ns="${PFX:-vmprobe$$}-vmprobe"
+	if ! ip netns add "$ns"; then
+		fail "vm_require: cannot create netns $ns"
+		return 1
+	fi
+	rc=0
+	out=$(vm_probe "$feature" "$ns" 2>&1) || rc=$?
+	ip netns del "$ns"
+	[ "$rc" -eq 0 ] && return 0
+	if [ "${CNI_C_IN_VM:-0}" = 1 ]; then
+		fail "kernel lacks $feature inside the VM lane: $out"
+		return 1
+	fi
+	skip "kernel lacks $feature: runs in the VM lane (hack/vm)"
+}
+
+# vm_probe FEATURE NETNS: succeed when the kernel can do FEATURE inside NETNS.
+vm_probe() {
+	local ns=$2
+	case "$1" in
+	bridge_vlan) ip -n "$ns" link add vp0 type bridge vlan_filtering 1 ;;
+	dummy) ip -n "$ns" link add vp0 type dummy ;;
+	vrf) ip -n "$ns" link add vp0 type vrf table 100 ;;
+	ipvlan | vlan8021q)
+		ip -n "$ns" link add vp0 type veth peer name vp1 || return 1
+		if [ "$1" = ipvlan ]; then
+			ip -n "$ns" link add vp2 link vp0 type ipvlan mode l2
+		else
+			ip -n "$ns" link add vp2 link vp0 type vlan id 10
+		fi
+		;;
+	qdisc_fq | qdisc_fq_codel | qdisc_netem)
+		ip netns exec "$ns" tc qdisc add dev lo root "${1#qdisc_}"
+		;;
+	esac
+}
