@@ -6,6 +6,8 @@ DESTDIR     ?=
 CC          ?= cc
 BUILD       ?= build
 SAN         ?=
+# FAULT=1: the test-only fault-injection build (pkg/cni/fault.h); release builds carry none of it.
+FAULT       ?=
 V           ?= 0
 
 # Binaries link their libraries statically by default: a drop-in for /opt/cni/bin needs nothing
@@ -16,18 +18,34 @@ ifneq ($(SAN),)
 STATIC      := 0
 endif
 PKGS        := jansson libnl-route-3.0 libnl-3.0
-PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# pkg/fw's libraries. Debian ships libmnl, libip4tc and libip6tc without static archives, so with
+# STATIC=1 the binaries in FW_BINS link those three (and so libc) dynamically and everything
+# else (jansson, libnl, libnftnl) statically; the other binaries stay fully static.
+FW_PKGS     := libnftnl libmnl libip4tc libip6tc
+FW_BINS     := portmap bridge ptp
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) $(FW_PKGS) 2>/dev/null)
 ifeq ($(STATIC),1)
 PKG_LIBS     = -static -Wl,--no-warnings $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
+FW_LIBS      = -Wl,--no-warnings -Wl,-Bstatic -ljansson -lnl-route-3 -lnl-3 -lnftnl \
+               -Wl,-Bdynamic -lmnl -lip4tc -lip6tc -lpthread
 else
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+FW_LIBS      = $(PKG_LIBS) $(shell pkg-config --libs $(FW_PKGS) 2>/dev/null)
 endif
+# pkg/tc's tc-bpf programs load through libbpf (which needs libelf and zlib); all three have
+# static archives, so TC_BINS stay fully static.
+TC_BINS     := bandwidth
+TC_LIBS      = $(PKG_LIBS) -lbpf -lelf -lz
+bin_libs     = $(if $(filter $(1),$(FW_BINS)),$$(FW_LIBS),$(if $(filter $(1),$(TC_BINS)),$$(TC_LIBS),$$(PKG_LIBS)))
 
 CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wno-format-truncation
 ALL_CFLAGS   = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ipkg $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS  = $(LDFLAGS)
+ifeq ($(FAULT),1)
+ALL_CFLAGS  += -DCNI_FAULT_INJECTION
+endif
 ifneq ($(SAN),)
 ALL_CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SAN)
@@ -53,8 +71,9 @@ PKG_OBJS := $(PKG_SRCS:%.c=$(OBJ)/%.o)
 PLUGINS := bridge:plugins/main/bridge loopback:plugins/main/loopback ptp:plugins/main/ptp \
            macvlan:plugins/main/macvlan ipvlan:plugins/main/ipvlan \
            vxlan-overlay:plugins/main/vxlan-overlay \
-           host-local:ipam/host-local static:ipam/static
-TOOLS   := cnitool:plugins/tools/cnitool
+           host-local:ipam/host-local static:ipam/static portmap:plugins/meta/portmap \
+           tuning:plugins/meta/tuning bandwidth:plugins/meta/bandwidth
+TOOLS   := cnitool:plugins/tools/cnitool fastpathctl:plugins/tools/fastpathctl
 
 bin_name = $(word 1,$(subst :, ,$(1)))
 bin_dir  = $(word 2,$(subst :, ,$(1)))
@@ -66,20 +85,83 @@ TOOL_BINS   := $(foreach p,$(TOOLS),$(BIN)/$(call bin_name,$(p)))
 
 define binary_rule
 $(BIN)/$(call bin_name,$(1)): $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(call bin_dir,$(1))/*.c)) $(LIB)
-	$$(call quiet,LD,$$@)mkdir -p $$(@D) && $$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(ALL_LDFLAGS) $$(PKG_LIBS)
+	$$(call quiet,LD,$$@)mkdir -p $$(@D) && $$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(ALL_LDFLAGS) $(call bin_libs,$(call bin_name,$(1)))
 endef
 $(foreach p,$(PLUGINS) $(TOOLS),$(eval $(call binary_rule,$(p))))
+
+# ---- fastpathd: a DPDK daemon, not a drop-in plugin. Debian ships libdpdk as shared objects
+# only, so it links dynamically whatever STATIC says; built only where libdpdk is installed.
+DPDK_CFLAGS   := $(shell pkg-config --cflags libdpdk 2>/dev/null)
+DPDK_LIBS     := $(shell pkg-config --libs libdpdk 2>/dev/null)
+FASTPATHD_SRC := $(wildcard plugins/fastpathd/*.c)
+FASTPATHD     := $(if $(DPDK_LIBS),$(if $(FASTPATHD_SRC),$(BIN)/fastpathd))
+$(OBJ)/plugins/fastpathd/%.o: ALL_CFLAGS += $(DPDK_CFLAGS) -DALLOW_EXPERIMENTAL_API
+$(BIN)/fastpathd: $(FASTPATHD_SRC:%.c=$(OBJ)/%.o) $(LIB)
+	$(call quiet,LD,$@)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) \
+		$(DPDK_LIBS) $(shell pkg-config --libs jansson)
+all: $(FASTPATHD)
+install: install-fastpathd
+install-fastpathd: all
+	$(if $(FASTPATHD),$(Q)install -D -m 0755 $(FASTPATHD) $(DESTDIR)$(PREFIX)/bin/fastpathd)
+.PHONY: install-fastpathd
 
 # ---- unit tests (cmocka): test/unit/test_<name>.c -> build/unit/test_<name> -----------------------
 UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
 
 $(BUILD)/unit/%: $(OBJ)/test/unit/%.o $(LIB)
-	$(call quiet,LD,$@)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
+	$(call quiet,LD,$@)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(FW_LIBS) -lcmocka
+
+# ---- fuzz targets (clang libFuzzer): test/fuzz/fuzz_<name>.c -> $(BUILD)/fuzz/fuzz_<name> -------
+# `make fuzz` builds them in build/fuzz and runs each for FUZZ_TIME seconds (hack/fuzz.sh). A target
+# of a plugin's config parser links that plugin's config.c (fuzz_extra_<name>).
+FUZZ_SRCS   := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_COMMON := test/fuzz/request_input.c test/fuzz/scratch_file.c
+FUZZ_TIME   ?= 20
+# clang warns where gcc does not; the gcc build is the one that holds the tree to -Werror.
+FUZZ_FLAGS  := BUILD=build/fuzz CC=clang SAN=fuzzer-no-link,address,undefined \
+               CFLAGS="-O1 -g -Wno-error -Wno-unknown-warning-option -Wno-format-nonliteral"
+fuzz_extra_bridge_config        := plugins/main/bridge/config.c
+fuzz_extra_ptp_config           := plugins/main/ptp/config.c
+fuzz_extra_macvlan_config       := plugins/main/macvlan/config.c
+fuzz_extra_ipvlan_config        := plugins/main/ipvlan/config.c
+fuzz_extra_vxlan_overlay_config := plugins/main/vxlan-overlay/config.c
+
+# The parsers live outside pkg/tc, whose BPF programs need a build step clang-as-CC cannot share.
+FUZZ_LIB    := $(BUILD)/libcnic-fuzz.a
+$(FUZZ_LIB): $(filter-out $(OBJ)/pkg/tc/%,$(PKG_OBJS))
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
+
+define fuzz_rule
+$(BUILD)/fuzz/$(1): $(patsubst %.c,$(OBJ)/%.o,test/fuzz/$(1).c $(FUZZ_COMMON) $(fuzz_extra_$(1:fuzz_%=%))) $(FUZZ_LIB)
+	$$(call quiet,LD,$$@)mkdir -p $$(@D) && $$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(ALL_LDFLAGS) $$(PKG_LIBS)
+endef
+$(foreach f,$(FUZZ_SRCS:test/fuzz/%.c=%),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_FLAGS) fuzz-bins
+	$(Q)hack/fuzz.sh -t $(FUZZ_TIME) build/fuzz
+
+# ---- pkg/tc's BPF programs: clang -> object -> `bpftool gen skeleton` header, so the program is
+# embedded in the binary and nothing is loaded from a path at run time. -------------------------
+BPF_CLANG   ?= clang
+BPFTOOL     ?= bpftool
+BPF_CFLAGS  := -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null) -Ipkg
+GEN         := $(BUILD)/gen
+ALL_CFLAGS  += -I$(GEN)
+
+$(GEN)/%.bpf.o: pkg/tc/bpf/%.bpf.c pkg/tc/edt_config.h
+	$(call quiet,BPF,$<)mkdir -p $(@D) && $(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+$(GEN)/tc_%.skel.h: $(GEN)/%.bpf.o
+	$(call quiet,SKEL,$@)$(BPFTOOL) gen skeleton $< name tc_$* > $@.tmp && mv $@.tmp $@
+$(OBJ)/pkg/tc/edt.o: $(GEN)/tc_edt.skel.h
 
 # ---- generic rules ------------------------------------------------------------------------------
 .SECONDARY:
-.PHONY: all deps install test unit demo bench format format-check clean help
+.PHONY: all deps install test unit demo bench format format-check clean help fuzz fuzz-bins
 all: $(PLUGIN_BINS) $(TOOL_BINS)
 
 $(OBJ)/%.o: %.c
@@ -125,7 +207,7 @@ clean:
 	rm -rf build
 
 help:
-	@echo "make deps | all | install | test | demo | bench | format | format-check | clean"
+	@echo "make deps | all | install | test | demo | bench | fuzz | format | format-check | clean"
 	@echo "  SAN=address,undefined  build with sanitizers;  V=1 verbose;  BUILD=dir  output tree"
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -3,12 +3,14 @@
 set -eu
 
 PACKAGES="make gcc pkg-config libc6-dev
-libjansson-dev libnl-3-dev libnl-route-3-dev
+libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libip4tc-dev libip6tc-dev iptables nftables strace
+clang libbpf-dev libelf-dev zlib1g-dev bpftool iperf3
 libcmocka-dev bats jq iproute2 iputils-ping procps util-linux kmod
 clang-format valgrind time
 containernetworking-plugins golang-go golang-github-appc-cni-dev
 qemu-system-x86 linux-image-amd64 busybox-static
-podman crun file"
+podman crun file python3
+dpdk dpdk-dev"
 
 missing=""
 for p in $PACKAGES; do

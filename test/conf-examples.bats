@@ -44,6 +44,31 @@ cnitool() {
 	[ -z "$(ls "$DATA_DIR/$net" | grep -v -e lock -e last_reserved)" ]
 }
 
+@test "portmap.conflist: cnitool add with portMappings, a TCP connect to the hostPort, del" {
+	install_example "portmap.conflist"
+	net=$(jq -r .name "$REPO/conf-examples/portmap.conflist")
+	# A one-shot TCP server in the container on port 80.
+	ip netns exec "$CTR" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 80)); s.listen(1); print("ready", flush=True)
+c, a = s.accept(); c.send(b"hello\n"); c.close()
+' >"$TMP/server.out" 2>&1 &
+	for _ in $(seq 50); do grep -q ready "$TMP/server.out" 2>/dev/null && break; sleep 0.1; done
+	CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' \
+		run cnitool add "$net" "/run/netns/$CTR"
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	gw=$(printf '%s' "$output" | jq -r '.ips[0].gateway')
+	run ip netns exec "$NODE" python3 -c "
+import socket, sys
+s = socket.create_connection(('$gw', 8080), timeout=3); sys.stdout.write(s.recv(64).decode())"
+	[ "$output" = hello ] || fail "no answer through the hostPort: $output"
+	CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' \
+		run cnitool del "$net" "/run/netns/$CTR"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -z "$(ip netns exec "$NODE" nft list ruleset | grep -E 'dnat|8080')" ] || fail "rules left"
+}
+
 @test "make install honours DESTDIR, PREFIX and CNI_BIN_DIR" {
 	# BUILD_FLAGS names the tree under test (make test sets it), so install finds it up to date.
 	# shellcheck disable=SC2086

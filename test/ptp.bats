@@ -304,9 +304,7 @@ host_addrs() {
 	[ "$status" -ne 0 ]
 }
 
-@test "ptp: ipMasq is refused with code 2, a missing ipam with 7, both creating nothing" {
-	run cni_exec ptp ADD "$(conf 1.1.0 '{"ipMasq": true}')"
-	assert_error 2
+@test "ptp: a missing ipam or a bad ipMasqBackend is refused with 7, creating nothing" {
 	run cni_exec ptp ADD "$(conf 1.1.0 | jq -c 'del(.ipam)')"
 	assert_error 7
 	run cni_exec ptp ADD "$(conf 1.1.0 '{"ipam": {"type": ""}}')"
@@ -315,7 +313,9 @@ host_addrs() {
 	assert_error 7
 	[ -z "$(node_veths)" ]
 	[ -z "$(reserved)" ]
-	# DEL of an ipMasq network works (there is nothing to tear down).
+	run cni_exec ptp ADD "$(conf 1.1.0 '{"ipMasqBackend": "pf"}')"
+	assert_error 7
+	# DEL of an ipMasq network with nothing set up works.
 	run cni_exec ptp DEL "$(conf 1.1.0 '{"ipMasq": true}')"
 	[ "$status" -eq 0 ] || fail "$output"
 }

@@ -31,6 +31,8 @@ cni_add_ns() {
 cni_teardown() {
 	local ns
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$PFX-" || true); do
+		# A server a test left running would keep the namespace alive.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"

@@ -13,7 +13,6 @@ static const struct {
 	{"isGateway", offsetof(struct bridge_config, is_gateway)},
 	{"isDefaultGateway", offsetof(struct bridge_config, is_default_gateway)},
 	{"forceAddress", offsetof(struct bridge_config, force_address)},
-	{"ipMasq", offsetof(struct bridge_config, ip_masq)},
 	{"hairpinMode", offsetof(struct bridge_config, hairpin_mode)},
 	{"promiscMode", offsetof(struct bridge_config, promisc_mode)},
 	{"preserveDefaultVlan", offsetof(struct bridge_config, preserve_default_vlan)},
@@ -133,7 +132,8 @@ int bridge_config_parse(const struct cni_request *req, struct bridge_config *c, 
 	int mtu = 0, vlan = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (parse_bridge_name(req->config, c, err) < 0)
+	if (parse_bridge_name(req->config, c, err) < 0 ||
+	    fw_ipmasq_config_parse(req->config, &c->masq, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(bool_keys) / sizeof(bool_keys[0]); i++)
 		if (cni_conf_bool(req->config, bool_keys[i].key,
@@ -166,9 +166,6 @@ int bridge_config_check_add(struct bridge_config *c, struct cni_err *err)
 	if (c->hairpin_mode && c->promisc_mode)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"cannot set hairpin mode and promiscuous mode at the same time");
-	if (c->ip_masq)
-		return cni_errf(err, CNI_ERR_UNSUPPORTED_FIELD, 0,
-				"ipMasq is not supported yet (it comes with the packet filter)");
 	if (c->macspoofchk)
 		return cni_errf(
 			err, CNI_ERR_UNSUPPORTED_FIELD, 0,

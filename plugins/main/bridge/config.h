@@ -8,6 +8,7 @@
 #include "attach/attach.h"
 #include "cni/err.h"
 #include "cni/skel.h"
+#include "fw/ipmasq_plugin.h"
 #include "nl/nl.h"
 
 #define BRIDGE_DEFAULT_NAME "cni0"
@@ -18,7 +19,7 @@ struct bridge_config {
 	bool is_gateway;
 	bool is_default_gateway;
 	bool force_address;
-	bool ip_masq;
+	struct fw_ipmasq_config masq; /* ipMasq, ipMasqBackend */
 	bool hairpin_mode;
 	bool promisc_mode;
 	bool preserve_default_vlan;
@@ -36,8 +37,8 @@ struct bridge_config {
 };
 
 /*
- * Read the plugin's keys from req->config (and MAC from CNI_ARGS). ADD-only refusals (ipMasq,
- * macspoofchk, ipam with disableContainerInterface) are left to bridge_config_check_add.
+ * Read the plugin's keys from req->config (and MAC from CNI_ARGS). ADD-only refusals (macspoofchk,
+ * ipam with disableContainerInterface) are left to bridge_config_check_add.
  */
 int bridge_config_parse(const struct cni_request *req, struct bridge_config *c,
 			struct cni_err *err);

@@ -153,7 +153,8 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 		return -1;
 
 	if (c->has_ipam) {
-		if (bridge_add_ip(&run, result, err) < 0)
+		if (bridge_add_ip(&run, result, err) < 0 ||
+		    fw_ipmasq_plugin_add(&c->masq, req, result, &undo, err) < 0)
 			return -1;
 	} else if (!c->disable_container_interface &&
 		   nl_link_set_up(run.ctr, run.ctr_veth.ifindex, true, err) < 0) {
@@ -197,6 +198,9 @@ static int bridge_del(struct cni_request *req, struct cni_err *err)
 		}
 	}
 	cni_err_clear(err);
+	/* The rules are found by owner, so they go even with the netns and the prevResult gone. */
+	if (fw_ipmasq_plugin_del(&run.conf.masq, req, err) < 0)
+		return -1;
 	return run.conf.has_ipam ? ipam_del(req, err) : 0;
 }
 
@@ -219,9 +223,18 @@ static int bridge_gc(struct cni_request *req, struct cni_err *err)
 {
 	struct bridge_config conf;
 
+	struct cni_err masq_err = {0};
+	int masq_ret;
+
 	if (bridge_config_parse(req, &conf, err) < 0)
 		return -1;
-	return conf.has_ipam ? ipam_gc(req, err) : 0;
+	/* GC goes on past a failure, as the spec asks, and reports the first. */
+	masq_ret = fw_ipmasq_plugin_gc(&conf.masq, req, &masq_err);
+	if (conf.has_ipam && ipam_gc(req, err) < 0)
+		return -1;
+	if (masq_ret < 0)
+		*err = masq_err;
+	return masq_ret;
 }
 
 static int bridge_status(struct cni_request *req, struct cni_err *err)

@@ -21,32 +21,16 @@ static int parse_ipam(const struct cni_request *req, struct cni_err *err)
 }
 
 /* Type-checked only: the backend matters once ipMasq is supported. */
-static int parse_masq_backend(const json_t *conf, struct cni_err *err)
-{
-	const char *backend = NULL;
-
-	return cni_conf_string(conf, "ipMasqBackend", &backend, err);
-}
-
 int ptp_config_parse(const struct cni_request *req, struct ptp_config *c, struct cni_err *err)
 {
 	int mtu = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (cni_conf_int(req->config, "mtu", &mtu, NULL, err) < 0 ||
-	    cni_conf_bool(req->config, "ipMasq", &c->ip_masq, err) < 0 ||
-	    parse_masq_backend(req->config, err) < 0)
+	    fw_ipmasq_config_parse(req->config, &c->masq, err) < 0)
 		return -1;
 	if (mtu < 0 || mtu > 65535)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "invalid MTU %d", mtu);
 	c->mtu = (unsigned)mtu;
 	return parse_ipam(req, err);
-}
-
-int ptp_config_check_add(const struct ptp_config *c, struct cni_err *err)
-{
-	if (c->ip_masq)
-		return cni_errf(err, CNI_ERR_UNSUPPORTED_FIELD, 0,
-				"ipMasq is not supported yet (it comes with the packet filter)");
-	return 0;
 }

@@ -6,10 +6,11 @@
 
 #include "cni/err.h"
 #include "cni/skel.h"
+#include "fw/ipmasq_plugin.h"
 
 struct ptp_config {
-	unsigned mtu; /* 0: kernel default */
-	bool ip_masq;
+	unsigned mtu;		      /* 0: kernel default */
+	struct fw_ipmasq_config masq; /* ipMasq, ipMasqBackend */
 };
 
 /*
@@ -17,7 +18,5 @@ struct ptp_config {
  * verb, as the reference (which needs the IPAM plugin's name to do anything).
  */
 int ptp_config_parse(const struct cni_request *req, struct ptp_config *c, struct cni_err *err);
-/* ADD-only refusals: ipMasq waits for the packet filter. */
-int ptp_config_check_add(const struct ptp_config *c, struct cni_err *err);
 
 #endif

@@ -72,7 +72,7 @@ static int ptp_add(struct cni_request *req, struct cni_result *result, struct cn
 	_cleanup_undo_ struct undo_stack undo = UNDO_STACK_INIT;
 	_cleanup_(cni_result_free) struct cni_result ipam = {0};
 
-	if (ptp_run_open(&run, req, err) < 0 || ptp_config_check_add(&run.conf, err) < 0)
+	if (ptp_run_open(&run, req, err) < 0)
 		return -1;
 	run.undo = &undo;
 	if (ptp_reserve(&run, &ipam, err) < 0 || ptp_enable_forward(&run, &ipam, err) < 0)
@@ -87,7 +87,8 @@ static int ptp_add(struct cni_request *req, struct cni_result *result, struct cn
 		return -1;
 	/* The IPAM allocator guarantees uniqueness: no DAD wait for the pod's IPv6 addresses. */
 	if (ipam_apply(run.ctr, req->ifname, result, IPAM_APPLY_NODAD, err) < 0 ||
-	    ptp_container_routes(&run, result, err) < 0 || ptp_host_routes(&run, result, err) < 0)
+	    ptp_container_routes(&run, result, err) < 0 || ptp_host_routes(&run, result, err) < 0 ||
+	    fw_ipmasq_plugin_add(&run.conf.masq, req, result, &undo, err) < 0)
 		return -1;
 	/* The config's dns replaces IPAM's only when it sets something, as the reference. */
 	if (!cni_dns_is_empty(&req->dns)) {
@@ -124,6 +125,9 @@ static int ptp_del(struct cni_request *req, struct cni_err *err)
 		return -1;
 	}
 	cni_err_clear(err);
+	/* The rules are found by owner, so they go even with the netns and the prevResult gone. */
+	if (fw_ipmasq_plugin_del(&run.conf.masq, req, err) < 0)
+		return -1;
 	return ipam_del(req, err);
 }
 
@@ -148,9 +152,18 @@ static int ptp_gc(struct cni_request *req, struct cni_err *err)
 {
 	struct ptp_config conf;
 
+	struct cni_err masq_err = {0};
+	int masq_ret;
+
 	if (ptp_config_parse(req, &conf, err) < 0)
 		return -1;
-	return ipam_gc(req, err);
+	/* GC goes on past a failure, as the spec asks, and reports the first. */
+	masq_ret = fw_ipmasq_plugin_gc(&conf.masq, req, &masq_err);
+	if (ipam_gc(req, err) < 0)
+		return -1;
+	if (masq_ret < 0)
+		*err = masq_err;
+	return masq_ret;
 }
 
 static int ptp_status(struct cni_request *req, struct cni_err *err)

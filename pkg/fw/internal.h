@@ -1,0 +1,73 @@
+/* What the fw backends share: the transaction, its snapshot of the table and its queue. */
+#ifndef FW_INTERNAL_H
+#define FW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fw/fw.h"
+
+/* One rule of the table as read at open. */
+struct fw_state_rule {
+	char *chain;
+	char *comment;	   /* NULL: none */
+	char *target;	   /* jump/goto chain, or target name (ACCEPT, MASQUERADE, DNAT, MARK...) */
+	uint64_t handle;   /* nftables rule handle */
+	unsigned position; /* 1-based position in its chain (iptables rule number) */
+	bool doomed;	   /* queued for deletion */
+};
+
+struct fw_state_chain {
+	char *name;
+	bool exists; /* as the queue leaves it (starts as read) */
+	bool base;   /* built-in / base chain */
+};
+
+enum fw_op_kind {
+	FW_OP_ENSURE_TABLE,
+	FW_OP_ENSURE_CHAIN,
+	FW_OP_FLUSH_CHAIN,
+	FW_OP_ADD_RULE,
+	FW_OP_DELETE_CHAIN,
+};
+
+/* A queued operation; strings and the rule are deep copies owned by the op. */
+struct fw_op {
+	enum fw_op_kind kind;
+	struct fw_chain chain; /* ENSURE_TABLE uses chain.comment */
+	struct fw_rule rule;
+	bool prepend;
+	bool chain_was_missing; /* ENSURE_CHAIN on iptables: emit -N */
+};
+
+struct fw_tx {
+	enum fw_backend backend;
+	int family;
+	char table[64];
+	bool ipt_legacy; /* iptables backend: the node's iptables is legacy */
+	struct fw_state_rule *rules;
+	size_t n_rules;
+	struct fw_state_chain *chains;
+	size_t n_chains;
+	bool table_exists;
+	struct fw_op *ops;
+	size_t n_ops;
+};
+
+/* Snapshot helpers (state.c). */
+int fw_state_add_chain(struct fw_tx *tx, const char *name, bool base, struct cni_err *err);
+struct fw_state_chain *fw_state_chain(const struct fw_tx *tx, const char *name);
+int fw_state_add_rule(struct fw_tx *tx, const char *chain, const char *comment, const char *target,
+		      uint64_t handle, struct cni_err *err);
+bool fw_comment_matches(const char *have, const char *want, bool prefix);
+
+/* Backends. */
+int fw_nft_read(struct fw_tx *tx, struct cni_err *err);
+int fw_nft_commit(struct fw_tx *tx, struct cni_err *err);
+int fw_ipt_read(struct fw_tx *tx, struct cni_err *err);
+int fw_ipt_commit(struct fw_tx *tx, struct cni_err *err);
+
+/* The nftables family number (NFPROTO_*) of an AF_* family; AF_UNSPEC means inet. */
+int fw_nfproto(int family);
+
+#endif

@@ -1,0 +1,307 @@
+/* A firewall transaction: open reads the table once, operations queue, commit hands them over. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fw/internal.h"
+
+static void rule_free(struct fw_rule *r)
+{
+	free((char *)r->chain);
+	free((char *)r->comment);
+	free((char *)r->target);
+	for (size_t i = 0; i < r->n_conditions; i++)
+		free((char *)r->conditions[i]);
+	free((void *)r->conditions);
+}
+
+static int rule_copy(struct fw_rule *dst, const struct fw_rule *src)
+{
+	char **conds = NULL;
+
+	*dst = *src;
+	dst->chain = src->chain ? strdup(src->chain) : NULL;
+	dst->comment = src->comment ? strdup(src->comment) : NULL;
+	dst->target = src->target ? strdup(src->target) : NULL;
+	dst->conditions = NULL;
+	dst->n_conditions = 0;
+	if (src->n_conditions) {
+		conds = calloc(src->n_conditions, sizeof(*conds));
+		if (!conds)
+			goto fail;
+		dst->conditions = (const char *const *)conds;
+		for (size_t i = 0; i < src->n_conditions; i++) {
+			conds[i] = strdup(src->conditions[i]);
+			if (!conds[i])
+				goto fail;
+			dst->n_conditions = i + 1;
+		}
+	}
+	if ((src->chain && !dst->chain) || (src->comment && !dst->comment) ||
+	    (src->target && !dst->target))
+		goto fail;
+	return 0;
+fail:
+	rule_free(dst);
+	return -1;
+}
+
+static void op_free(struct fw_op *op)
+{
+	free((char *)op->chain.name);
+	free((char *)op->chain.comment);
+	rule_free(&op->rule);
+}
+
+void fw_tx_free(struct fw_tx *tx)
+{
+	for (size_t i = 0; i < tx->n_rules; i++) {
+		free(tx->rules[i].chain);
+		free(tx->rules[i].comment);
+		free(tx->rules[i].target);
+	}
+	for (size_t i = 0; i < tx->n_chains; i++)
+		free(tx->chains[i].name);
+	for (size_t i = 0; i < tx->n_ops; i++)
+		op_free(&tx->ops[i]);
+	free(tx->rules);
+	free(tx->chains);
+	free(tx->ops);
+	free(tx);
+}
+
+int fw_tx_open(enum fw_backend backend, int family, const char *table, struct fw_tx **out,
+	       struct cni_err *err)
+{
+	struct fw_tx *tx = calloc(1, sizeof(*tx));
+	int ret;
+
+	if (!tx)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
+	tx->backend = backend;
+	tx->family = family;
+	snprintf(tx->table, sizeof(tx->table), "%s", table);
+	ret = backend == FW_BACKEND_NFTABLES ? fw_nft_read(tx, err) : fw_ipt_read(tx, err);
+	if (ret < 0) {
+		fw_tx_free(tx);
+		return -1;
+	}
+	*out = tx;
+	return 0;
+}
+
+enum fw_backend fw_tx_backend(const struct fw_tx *tx)
+{
+	return tx->backend;
+}
+
+bool fw_tx_chain_exists(const struct fw_tx *tx, const char *chain)
+{
+	const struct fw_state_chain *c = fw_state_chain(tx, chain);
+
+	return c && c->exists;
+}
+
+size_t fw_tx_count_rules(const struct fw_tx *tx, const char *chain, const char *comment,
+			 bool prefix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tx->n_rules; i++) {
+		const struct fw_state_rule *r = &tx->rules[i];
+
+		if ((!chain || strcmp(r->chain, chain) == 0) &&
+		    fw_comment_matches(r->comment, comment, prefix))
+			n++;
+	}
+	return n;
+}
+
+static bool jump_matches(const struct fw_state_rule *r, const char *chain, const char *target,
+			 const char *comment)
+{
+	return strcmp(r->chain, chain) == 0 && r->target && strcmp(r->target, target) == 0 &&
+	       (!comment || fw_comment_matches(r->comment, comment, false));
+}
+
+size_t fw_tx_count_jumps(const struct fw_tx *tx, const char *chain, const char *target,
+			 const char *comment)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tx->n_rules; i++)
+		if (jump_matches(&tx->rules[i], chain, target, comment))
+			n++;
+	return n;
+}
+
+void fw_strings_free(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+int fw_tx_comments(const struct fw_tx *tx, const char *chain, const char *prefix, char ***out,
+		   size_t *n, struct cni_err *err)
+{
+	char **list = calloc(tx->n_rules + 1, sizeof(*list));
+	size_t count = 0;
+
+	if (!list)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall comments");
+	for (size_t i = 0; i < tx->n_rules; i++) {
+		const struct fw_state_rule *r = &tx->rules[i];
+		bool seen = false;
+
+		if ((chain && strcmp(r->chain, chain) != 0) ||
+		    !fw_comment_matches(r->comment, prefix, true))
+			continue;
+		for (size_t j = 0; j < count && !seen; j++)
+			seen = strcmp(list[j], r->comment) == 0;
+		if (seen)
+			continue;
+		list[count] = strdup(r->comment);
+		if (!list[count]) {
+			fw_strings_free(list, count);
+			return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall comments");
+		}
+		count++;
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+static struct fw_op *op_new(struct fw_tx *tx, enum fw_op_kind kind, struct cni_err *err)
+{
+	struct fw_op *grown = realloc(tx->ops, (tx->n_ops + 1) * sizeof(*grown));
+
+	if (!grown) {
+		cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
+		return NULL;
+	}
+	tx->ops = grown;
+	grown = &tx->ops[tx->n_ops++];
+	*grown = (struct fw_op){.kind = kind};
+	return grown;
+}
+
+static int op_set_chain(struct fw_op *op, const struct fw_chain *c, struct cni_err *err)
+{
+	op->chain = *c;
+	op->chain.name = c->name ? strdup(c->name) : NULL;
+	op->chain.comment = c->comment ? strdup(c->comment) : NULL;
+	if ((c->name && !op->chain.name) || (c->comment && !op->chain.comment))
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
+	return 0;
+}
+
+int fw_tx_ensure_table(struct fw_tx *tx, const char *comment, struct cni_err *err)
+{
+	struct fw_op *op;
+
+	if (tx->backend != FW_BACKEND_NFTABLES)
+		return 0;
+	op = op_new(tx, FW_OP_ENSURE_TABLE, err);
+	if (!op)
+		return -1;
+	return op_set_chain(op, &(struct fw_chain){.comment = comment}, err);
+}
+
+int fw_tx_ensure_chain(struct fw_tx *tx, const struct fw_chain *chain, struct cni_err *err)
+{
+	struct fw_state_chain *c = fw_state_chain(tx, chain->name);
+	bool missing = !c || !c->exists;
+	struct fw_op *op;
+
+	/* iptables built-in chains always exist; iptables only needs -N for a missing chain. */
+	if (tx->backend == FW_BACKEND_IPTABLES && !missing)
+		return 0;
+	op = op_new(tx, FW_OP_ENSURE_CHAIN, err);
+	if (!op)
+		return -1;
+	op->chain_was_missing = missing;
+	if (op_set_chain(op, chain, err) < 0)
+		return -1;
+	return fw_state_add_chain(tx, chain->name, chain->hook != FW_HOOK_NONE, err);
+}
+
+int fw_tx_flush_chain(struct fw_tx *tx, const char *chain, struct cni_err *err)
+{
+	struct fw_op *op;
+
+	if (!fw_tx_chain_exists(tx, chain))
+		return 0;
+	op = op_new(tx, FW_OP_FLUSH_CHAIN, err);
+	if (!op)
+		return -1;
+	return op_set_chain(op, &(struct fw_chain){.name = chain}, err);
+}
+
+int fw_tx_add_rule(struct fw_tx *tx, const struct fw_rule *rule, bool prepend, struct cni_err *err)
+{
+	struct fw_op *op = op_new(tx, FW_OP_ADD_RULE, err);
+
+	if (!op)
+		return -1;
+	op->prepend = prepend;
+	if (rule_copy(&op->rule, rule) < 0)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
+	return 0;
+}
+
+int fw_tx_delete_by_comment(struct fw_tx *tx, const char *chain, const char *comment, bool prefix,
+			    struct cni_err *err)
+{
+	for (size_t i = 0; i < tx->n_rules; i++) {
+		struct fw_state_rule *r = &tx->rules[i];
+
+		if ((!chain || strcmp(r->chain, chain) == 0) &&
+		    fw_comment_matches(r->comment, comment, prefix))
+			r->doomed = true;
+	}
+	return 0;
+}
+
+int fw_tx_delete_jumps(struct fw_tx *tx, const char *chain, const char *target, const char *comment,
+		       struct cni_err *err)
+{
+	for (size_t i = 0; i < tx->n_rules; i++)
+		if (jump_matches(&tx->rules[i], chain, target, comment))
+			tx->rules[i].doomed = true;
+	return 0;
+}
+
+int fw_tx_delete_chain(struct fw_tx *tx, const char *chain, struct cni_err *err)
+{
+	struct fw_state_chain *c = fw_state_chain(tx, chain);
+	struct fw_op *op;
+
+	if (!c || !c->exists)
+		return 0;
+	/* Its rules go with it: they are not deleted one by one. */
+	for (size_t i = 0; i < tx->n_rules; i++)
+		if (strcmp(tx->rules[i].chain, chain) == 0)
+			tx->rules[i].doomed = false;
+	op = op_new(tx, FW_OP_DELETE_CHAIN, err);
+	if (!op)
+		return -1;
+	c->exists = false;
+	return op_set_chain(op, &(struct fw_chain){.name = chain}, err);
+}
+
+int fw_tx_commit(struct fw_tx *tx, struct cni_err *err)
+{
+	bool work = tx->n_ops > 0;
+
+	for (size_t i = 0; i < tx->n_rules && !work; i++)
+		work = tx->rules[i].doomed;
+	if (!work)
+		return 0;
+	if (tx->backend == FW_BACKEND_NFTABLES)
+		return fw_nft_commit(tx, err);
+	return fw_ipt_commit(tx, err);
+}

@@ -1,0 +1,231 @@
+/* portmap on nftables: tables ip/ip6 cni_hostport, one rule per mapping, comment = container ID. */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fw/fw.h"
+#include "portmap.h"
+
+#define TABLE	    "cni_hostport"
+#define CHAIN_PORTS "hostports"
+/* No longer written (hostIP rules go to hostports), still read and cleaned, as the reference. */
+#define CHAIN_HOSTIP "hostip_hostports"
+#define CHAIN_ALL    "hostports_all"
+#define CHAIN_MASQ   "masquerading"
+#define PRIO_DSTNAT  (-100)
+#define PRIO_SRCNAT  100
+
+static int ensure_layout(struct fw_tx *tx, const struct portmap_config *c, int family,
+			 struct cni_err *err)
+{
+	const char **cond = family == AF_INET ? c->conditions_v4 : c->conditions_v6;
+	size_t n_cond = family == AF_INET ? c->n_conditions_v4 : c->n_conditions_v6;
+	static const struct {
+		const char *name;
+		enum fw_hook hook;
+	} entries[] = {{"prerouting", FW_HOOK_PREROUTING}, {"output", FW_HOOK_OUTPUT}};
+
+	if (fw_tx_ensure_table(tx, "CNI portmap plugin", err) < 0 ||
+	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_PORTS}, err) < 0 ||
+	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_HOSTIP}, err) < 0 ||
+	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_ALL}, err) < 0 ||
+	    fw_tx_flush_chain(tx, CHAIN_ALL, err) < 0)
+		return -1;
+	const char *jumps[] = {CHAIN_HOSTIP, CHAIN_PORTS};
+	for (size_t i = 0; i < 2; i++) {
+		struct fw_rule r = {.chain = CHAIN_ALL,
+				    .family = family,
+				    .verdict = FW_VERDICT_JUMP,
+				    .target = jumps[i]};
+
+		if (fw_tx_add_rule(tx, &r, false, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		struct fw_chain ch = {
+			.name = entries[i].name, .hook = entries[i].hook, .priority = PRIO_DSTNAT};
+		struct fw_rule r = {.chain = ch.name,
+				    .family = family,
+				    .conditions = cond,
+				    .n_conditions = n_cond,
+				    .daddr_local = true,
+				    .verdict = FW_VERDICT_JUMP,
+				    .target = CHAIN_ALL};
+
+		if (fw_tx_ensure_chain(tx, &ch, err) < 0 ||
+		    fw_tx_flush_chain(tx, ch.name, err) < 0 ||
+		    fw_tx_add_rule(tx, &r, false, err) < 0)
+			return -1;
+	}
+	if (c->snat) {
+		struct fw_chain masq = {
+			.name = CHAIN_MASQ, .hook = FW_HOOK_POSTROUTING, .priority = PRIO_SRCNAT};
+
+		if (fw_tx_ensure_chain(tx, &masq, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool host_ip_applies(const struct portmap_mapping *m, int family, bool *use_host_ip)
+{
+	static const uint8_t zero[16];
+
+	*use_host_ip = false;
+	if (!m->host_ip.family)
+		return true;
+	if (m->host_ip.family != family)
+		return false;
+	*use_host_ip = memcmp(m->host_ip.addr, zero, cni_ip_bytes(&m->host_ip)) != 0;
+	return true;
+}
+
+static int add_masq(struct fw_tx *tx, const struct portmap_config *c, const struct cni_prefix *cont,
+		    const struct cni_prefix *src, struct cni_err *err)
+{
+	struct fw_rule r = {
+		.chain = CHAIN_MASQ,
+		.family = cont->ip.family,
+		.saddr = {.set = true, .prefix = *src},
+		.daddr = {.set = true,
+			  .prefix = {.ip = cont->ip, .len = cni_ip_bytes(&cont->ip) * 8}},
+		.verdict = FW_VERDICT_MASQUERADE,
+		.comment = c->container_id};
+
+	return fw_tx_add_rule(tx, &r, false, err);
+}
+
+static int nft_forward(const struct portmap_config *c, const struct cni_prefix *cont,
+		       struct cni_err *err)
+{
+	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
+	int family = cont->ip.family, full = cni_ip_bytes(&cont->ip) * 8;
+
+	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0 ||
+	    ensure_layout(tx, c, family, err) < 0)
+		return -1;
+	/* A repeated ADD replaces this container's rules instead of doubling them. */
+	if (fw_tx_delete_by_comment(tx, CHAIN_PORTS, c->container_id, false, err) < 0 ||
+	    fw_tx_delete_by_comment(tx, CHAIN_MASQ, c->container_id, false, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n_mappings; i++) {
+		const struct portmap_mapping *m = &c->mappings[i];
+		bool use_host_ip;
+		struct fw_rule r = {.chain = CHAIN_PORTS,
+				    .family = family,
+				    .l4proto = m->protocol,
+				    .dports = {m->host_port},
+				    .n_dports = 1,
+				    .verdict = FW_VERDICT_DNAT,
+				    .dnat_ip = cont->ip,
+				    .dnat_port = m->container_port,
+				    .comment = c->container_id};
+
+		if (!host_ip_applies(m, family, &use_host_ip))
+			continue;
+		if (use_host_ip)
+			r.daddr = (struct fw_addr_match){.set = true,
+							 .prefix = {.ip = m->host_ip, .len = full}};
+		if (fw_tx_add_rule(tx, &r, false, err) < 0)
+			return -1;
+	}
+	if (c->snat) {
+		struct cni_prefix src = {.ip = cont->ip, .len = full};
+
+		if (c->masq_all)
+			src = (struct cni_prefix){.ip = {.family = family}, .len = 0};
+		if (add_masq(tx, c, cont, &src, err) < 0)
+			return -1;
+		if (family == AF_INET && !c->masq_all) {
+			struct cni_prefix lo = {.ip = {.family = AF_INET, .addr = {127, 0, 0, 1}},
+						.len = 32};
+
+			if (add_masq(tx, c, cont, &lo, err) < 0)
+				return -1;
+		}
+	}
+	if (fw_tx_commit(tx, err) < 0)
+		return cni_err_wrap(err, "unable to set up nftables rules for port mappings");
+	return 0;
+}
+
+static int nft_check(const struct portmap_config *c, const struct cni_prefix *cont,
+		     struct cni_err *err)
+{
+	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
+	int family = cont->ip.family;
+	size_t ports = 0, masq = 0;
+
+	for (size_t i = 0; i < c->n_mappings; i++) {
+		bool use_host_ip;
+
+		if (host_ip_applies(&c->mappings[i], family, &use_host_ip))
+			ports++;
+	}
+	if (c->snat)
+		masq = family == AF_INET && !c->masq_all ? 2 : 1;
+	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0)
+		return -1;
+	if (ports && fw_tx_count_rules(tx, CHAIN_PORTS, c->container_id, false) < ports)
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
+				"missing hostport rules in \"%s\" chain", CHAIN_PORTS);
+	if (masq && fw_tx_count_rules(tx, CHAIN_MASQ, c->container_id, false) < masq)
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
+				"missing hostport rules in \"%s\" chain", CHAIN_MASQ);
+	return 0;
+}
+
+/* Delete the rules whose comment is id (every id not valid, when req is given) in one family. */
+static int nft_remove(int family, const char *id, const struct cni_request *req,
+		      struct cni_err *err)
+{
+	static const char *const chains[] = {CHAIN_PORTS, CHAIN_HOSTIP, CHAIN_MASQ};
+	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
+
+	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		char **ids = NULL;
+		size_t n = 0;
+
+		if (id) {
+			fw_tx_delete_by_comment(tx, chains[i], id, false, err);
+			continue;
+		}
+		if (fw_tx_comments(tx, chains[i], "", &ids, &n, err) < 0)
+			return -1;
+		for (size_t j = 0; j < n; j++)
+			if (!portmap_container_is_valid(req, ids[j]))
+				fw_tx_delete_by_comment(tx, chains[i], ids[j], false, err);
+		fw_strings_free(ids, n);
+	}
+	if (fw_tx_commit(tx, err) < 0)
+		return cni_err_wrap(err, "error deleting nftables rules");
+	return 0;
+}
+
+static int nft_unforward(const struct portmap_config *c, struct cni_err *err)
+{
+	if (nft_remove(AF_INET, c->container_id, NULL, err) < 0)
+		return -1;
+	return nft_remove(AF_INET6, c->container_id, NULL, err);
+}
+
+/*
+ * The nftables rules carry only the container ID (as the reference's), so GC keeps every rule
+ * whose container has an attachment in the valid list and removes the others.
+ */
+static int nft_gc(const struct portmap_config *c, const struct cni_request *req,
+		  struct cni_err *err)
+{
+	if (nft_remove(AF_INET, NULL, req, err) < 0)
+		return -1;
+	return nft_remove(AF_INET6, NULL, req, err);
+}
+
+const struct portmap_backend portmap_nftables = {
+	.forward = nft_forward,
+	.check = nft_check,
+	.unforward = nft_unforward,
+	.gc = nft_gc,
+};

@@ -1,0 +1,229 @@
+#!/usr/bin/env bats
+# portmap as a runtime runs it (chained after an interface plugin: a prevResult on stdin), on
+# nftables, iptables-nft and iptables-legacy, in a throwaway node netns: rules, traffic through
+# the hostPort (from the node, another netns, localhost, hairpin), CHECK, DEL, GC, exec counts.
+
+load helpers/common
+load helpers/fw
+
+setup() {
+	cni_setup
+	cni_add_ns peer
+	PEER="$PFX-peer"
+	# node <-> ctr 10.66.0.0/24, node <-> peer 10.67.0.0/24, routed by the node.
+	ip -n "$NODE" link add "${PFX}c" type veth peer name eth0 netns "$CTR"
+	ip -n "$NODE" link add "${PFX}p" type veth peer name eth0 netns "$PEER"
+	ip -n "$NODE" addr add 10.66.0.1/24 dev "${PFX}c"
+	ip -n "$NODE" addr add 10.67.0.1/24 dev "${PFX}p"
+	ip -n "$NODE" link set "${PFX}c" up
+	ip -n "$NODE" link set "${PFX}p" up
+	ip -n "$CTR" addr add 10.66.0.2/24 dev eth0
+	ip -n "$PEER" addr add 10.67.0.2/24 dev eth0
+	for ns in "$CTR" "$PEER"; do
+		ip -n "$ns" link set eth0 up
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$CTR" route add default via 10.66.0.1
+	ip -n "$PEER" route add default via 10.67.0.1
+	ip netns exec "$NODE" sysctl -qw net.ipv4.ip_forward=1
+	MAPS='[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},{"hostPort":5353,"containerPort":53,"protocol":"udp"}]'
+}
+
+teardown() {
+	[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null
+	cni_teardown
+}
+
+# conf FLAVOUR [VERSION] [JSON merged over]
+conf() {
+	local v=${2:-1.0.0} extra=${3:-'{}'}
+	jq -nc --arg v "$v" --arg b "$(fw_backend_key "$1")" --argjson m "$MAPS" --arg ns "/run/netns/$CTR" \
+		--argjson x "$extra" \
+		'{cniVersion: $v, name: "pmnet", type: "portmap", backend: $b,
+		  capabilities: {portMappings: true}, runtimeConfig: {portMappings: $m},
+		  prevResult: {cniVersion: $v, interfaces: [{name: "eth0", sandbox: $ns}],
+			       ips: [{address: "10.66.0.2/24", interface: 0}]}} * $x'
+}
+
+pm() { # pm FLAVOUR CMD CONF
+	local flavour=$1
+	shift
+	fw_run "$flavour" cni_exec portmap "$@"
+}
+
+# Text of every rule the attachment could own, in every backend of the node.
+our_rules() {
+	fw_dump_all | grep -E "$CONTAINER_ID|CNI-DN-|10\.66\.0\.2" || true
+}
+
+# A one-shot TCP server in the container on port 80 answering the peer address it saw.
+serve() {
+	ip netns exec "$CTR" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 80)); s.listen(8); print("ready", flush=True)
+while True:
+    c, a = s.accept(); c.send((a[0] + "\n").encode()); c.close()
+' >"$TMP/server.out" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 50); do grep -q ready "$TMP/server.out" 2>/dev/null && return 0; sleep 0.1; done
+	fail "server did not start"
+}
+
+# connect NETNS ADDR: prints the source address the server saw.
+connect() {
+	ip netns exec "$1" python3 -c "
+import socket, sys
+s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(64).decode())"
+}
+
+@test "ADD returns the prevResult unchanged, for every cniVersion" {
+	for v in $CNI_VERSIONS_IPS; do
+		run pm nftables ADD "$(conf nftables "$v")"
+		[ "$status" -eq 0 ] || fail "$v: $output"
+		assert_json ".cniVersion == \"$v\" and .ips[0].address == \"10.66.0.2/24\""
+		pm nftables DEL "$(conf nftables "$v")"
+	done
+}
+
+@test "rules, CHECK, traffic (node, peer, localhost, hairpin), DEL and a second DEL on every backend" {
+	serve
+	for f in $FW_FLAVOURS; do
+		run pm "$f" ADD "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f ADD: $output"
+		run pm "$f" CHECK "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f CHECK: $output"
+		[ "$(connect "$NODE" 10.66.0.1)" = 10.66.0.1 ] || fail "$f: node via own address"
+		[ "$(connect "$PEER" 10.67.0.1)" = 10.67.0.2 ] || fail "$f: peer keeps its source"
+		# localhost is masqueraded to the node's address towards the pod (route_localnet).
+		[ "$(connect "$NODE" 127.0.0.1)" = 10.66.0.1 ] || fail "$f: localhost"
+		# hairpin: the pod reaches its own hostPort, masqueraded so the reply comes back.
+		[ "$(connect "$CTR" 10.66.0.1)" = 10.66.0.1 ] || fail "$f: hairpin"
+		[ "$(ip netns exec "$NODE" sysctl -n net.ipv4.conf.${PFX}c.route_localnet)" = 1 ]
+		run pm "$f" DEL "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f DEL: $output"
+		[ -z "$(our_rules)" ] || fail "$f: left after DEL: $(our_rules)"
+		run pm "$f" DEL "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f second DEL: $output"
+		if connect "$PEER" 10.67.0.1 2>/dev/null; then fail "$f: port still mapped after DEL"; fi
+	done
+}
+
+@test "nftables rules: the reference's tables, chains and container-ID comments" {
+	pm nftables ADD "$(conf nftables)"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json '[.nftables[] | .chain? | select(.table == "cni_hostport" and .family == "ip") | .name] | sort == ["hostip_hostports","hostports","hostports_all","masquerading","output","prerouting"]'
+	assert_json "[.nftables[] | .rule? | select(.chain == \"hostports\" and .comment == \"$CONTAINER_ID\")] | length == 2"
+	assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID\")] | length == 2"
+}
+
+@test "iptables rules are those of the reference portmap (iptables-nft and legacy)" {
+	[ -x "$REF_BIN/portmap" ] || skip "no reference portmap"
+	for f in iptables-nft iptables-legacy; do
+		fw_run "$f" env PLUGIN_DIR="$REF_BIN" bash -c "$(declare -f cni_exec); cni_exec portmap ADD '$(conf "$f")'" >/dev/null
+		fw_run "$f" ip netns exec "$NODE" iptables -t nat -S 2>/dev/null | sort >"$TMP/ref"
+		fw_run "$f" env PLUGIN_DIR="$REF_BIN" bash -c "$(declare -f cni_exec); cni_exec portmap DEL '$(conf "$f")'"
+		ip netns exec "$NODE" iptables-legacy -t nat -F 2>/dev/null || true
+		ip netns exec "$NODE" nft flush ruleset
+		pm "$f" ADD "$(conf "$f")" >/dev/null
+		fw_run "$f" ip netns exec "$NODE" iptables -t nat -S 2>/dev/null | sort >"$TMP/ours"
+		grep -q CNI-DN- "$TMP/ours" || fail "$f: no rules"
+		diff "$TMP/ref" "$TMP/ours" || fail "$f: rules differ from the reference"
+		pm "$f" DEL "$(conf "$f")"
+		ip netns exec "$NODE" nft flush ruleset
+	done
+}
+
+@test "exec count: no exec on nftables, at most one per table on iptables-nft and legacy" {
+	for f in $FW_FLAVOURS; do
+		local c
+		c=$(conf "$f" 1.0.0 '{"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}}')
+		printf '%s' "$c" | fw_run "$f" ip netns exec "$NODE" env ASAN_OPTIONS=detect_leaks=0 \
+			CNI_COMMAND=ADD CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS=/run/netns/$CTR \
+			CNI_IFNAME=eth0 CNI_PATH="$BIN" strace -f -qq -e trace=execve -o "$TMP/trace" "$BIN/portmap" >/dev/null
+		local n
+		n=$(grep -c 'execve(' "$TMP/trace")
+		n=$((n - 1)) # the plugin itself
+		case $f in
+		nftables) [ "$n" -eq 0 ] || fail "$f: $n execs" ;;
+		*) [ "$n" -le 1 ] || fail "$f: $n execs (one table, IPv4)" ;;
+		esac
+		printf '%s' "$c" | fw_run "$f" ip netns exec "$NODE" env ASAN_OPTIONS=detect_leaks=0 \
+			CNI_COMMAND=DEL CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS=/run/netns/$CTR \
+			CNI_IFNAME=eth0 CNI_PATH="$BIN" strace -f -qq -e trace=execve -o "$TMP/trace" "$BIN/portmap" >/dev/null
+		n=$(($(grep -c 'execve(' "$TMP/trace") - 1))
+		[ "$n" -eq 0 ] || fail "$f DEL: $n execs"
+	done
+}
+
+@test "DEL without runtimeConfig, without netns, after the netns is gone" {
+	for f in $FW_FLAVOURS; do
+		pm "$f" ADD "$(conf "$f")" >/dev/null
+		CNI_NETNS="" run pm "$f" DEL "$(conf "$f" 1.0.0 '{"runtimeConfig":null}' | jq -c 'del(.runtimeConfig, .prevResult)')"
+		[ "$status" -eq 0 ] || fail "$f: $output"
+		[ -z "$(our_rules)" ] || fail "$f: left: $(our_rules)"
+	done
+}
+
+@test "CHECK: passes on an IPv4-only attachment, fails (code 7) once a rule is gone" {
+	for f in $FW_FLAVOURS; do
+		pm "$f" ADD "$(conf "$f")" >/dev/null
+		run pm "$f" CHECK "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f: $output"
+		case $f in
+		nftables) ip netns exec "$NODE" nft flush chain ip cni_hostport hostports ;;
+		*) fw_run "$f" ip netns exec "$NODE" iptables -t nat -F CNI-HOSTPORT-DNAT ;;
+		esac
+		run pm "$f" CHECK "$(conf "$f")"
+		assert_error 7
+		pm "$f" DEL "$(conf "$f")"
+	done
+}
+
+@test "GC removes the rules of attachments not in the valid list, keeps the valid ones" {
+	for f in $FW_FLAVOURS; do
+		CONTAINER_ID=keep-me pm "$f" ADD "$(conf "$f")" >/dev/null
+		CONTAINER_ID=drop-me pm "$f" ADD "$(conf "$f")" >/dev/null
+		run pm "$f" GC "$(conf "$f" 1.1.0 '{"cni.dev/valid-attachments":[{"containerID":"keep-me","ifname":"eth0"}]}' | jq -c 'del(.prevResult, .runtimeConfig)')"
+		[ "$status" -eq 0 ] || fail "$f: $output"
+		if [ "$f" = nftables ]; then
+			fw_dump_all | grep -q keep-me || fail "$f: valid rules removed"
+			if fw_dump_all | grep -q drop-me; then fail "$f: stale rules kept"; fi
+		else
+			fw_run "$f" ip netns exec "$NODE" iptables -t nat -S | grep -q 'id: \\"keep-me' || fail "$f: valid removed"
+			if fw_run "$f" ip netns exec "$NODE" iptables -t nat -S | grep -q 'drop-me'; then fail "$f: stale kept"; fi
+		fi
+		CONTAINER_ID=keep-me pm "$f" DEL "$(conf "$f")"
+		ip netns exec "$NODE" nft flush ruleset
+	done
+}
+
+@test "config errors: not chained, markMasqBit, backend, iptables options on nftables (code 7)" {
+	run pm nftables ADD "$(conf nftables | jq -c 'del(.prevResult)')"
+	assert_error 7
+	run pm iptables-nft ADD "$(conf iptables-nft 1.0.0 '{"markMasqBit":32}')"
+	assert_error 7
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"backend":"pf"}')"
+	assert_error 7
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"externalSetMarkChain":"X"}')"
+	assert_error 7
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"conditionsV4":["-s","1.2.3.4"]}')"
+	assert_error 7
+	run pm iptables-nft ADD "$(conf iptables-nft 1.0.0 '{"markMasqBit":3,"externalSetMarkChain":"X"}')"
+	assert_error 7
+	[ -z "$(our_rules)" ] || fail "a failed ADD left rules: $(our_rules)"
+}
+
+@test "snat=false writes no masquerade rules; hostIP limits the DNAT to that address" {
+	for f in $FW_FLAVOURS; do
+		MAPS='[{"hostPort":8080,"containerPort":80,"protocol":"tcp","hostIP":"10.67.0.1"}]'
+		pm "$f" ADD "$(conf "$f" 1.0.0 '{"snat":false}')" >/dev/null
+		serve
+		[ "$(connect "$PEER" 10.67.0.1)" = 10.67.0.2 ] || fail "$f: via hostIP"
+		if connect "$NODE" 10.66.0.1 2>/dev/null; then fail "$f: other address mapped"; fi
+		if fw_dump_all | grep -q 'masquerade.*10.66.0.2\|CNI-HOSTPORT-SETMARK'; then fail "$f: masquerade rules"; fi
+		kill "$SERVER_PID"; SERVER_PID=
+		pm "$f" DEL "$(conf "$f")"
+		ip netns exec "$NODE" nft flush ruleset
+	done
+}
