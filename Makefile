@@ -22,7 +22,7 @@ PKGS        := jansson libnl-route-3.0 libnl-3.0
 # STATIC=1 the binaries in FW_BINS link those three (and so libc) dynamically and everything
 # else (jansson, libnl, libnftnl) statically; the other binaries stay fully static.
 FW_PKGS     := libnftnl libmnl libip4tc libip6tc
-FW_BINS     := portmap bridge ptp
+FW_BINS     := portmap bridge ptp firewall
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) $(FW_PKGS) 2>/dev/null)
 ifeq ($(STATIC),1)
 PKG_LIBS     = -static -Wl,--no-warnings $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
@@ -72,7 +72,9 @@ PLUGINS := bridge:plugins/main/bridge loopback:plugins/main/loopback ptp:plugins
            macvlan:plugins/main/macvlan ipvlan:plugins/main/ipvlan \
            vxlan-overlay:plugins/main/vxlan-overlay \
            host-local:ipam/host-local static:ipam/static portmap:plugins/meta/portmap \
-           tuning:plugins/meta/tuning bandwidth:plugins/meta/bandwidth
+           tuning:plugins/meta/tuning bandwidth:plugins/meta/bandwidth \
+           firewall:plugins/meta/firewall \
+           sriov:plugins/main/sriov
 TOOLS   := cnitool:plugins/tools/cnitool fastpathctl:plugins/tools/fastpathctl
 
 bin_name = $(word 1,$(subst :, ,$(1)))
@@ -127,6 +129,9 @@ fuzz_extra_ptp_config           := plugins/main/ptp/config.c
 fuzz_extra_macvlan_config       := plugins/main/macvlan/config.c
 fuzz_extra_ipvlan_config        := plugins/main/ipvlan/config.c
 fuzz_extra_vxlan_overlay_config := plugins/main/vxlan-overlay/config.c
+fuzz_extra_portmap_config       := plugins/meta/portmap/config.c
+fuzz_extra_bandwidth_config     := plugins/meta/bandwidth/config.c
+fuzz_extra_tuning_config        := plugins/meta/tuning/config.c
 
 # The parsers live outside pkg/tc, whose BPF programs need a build step clang-as-CC cannot share.
 FUZZ_LIB    := $(BUILD)/libcnic-fuzz.a
@@ -135,13 +140,13 @@ $(FUZZ_LIB): $(filter-out $(OBJ)/pkg/tc/%,$(PKG_OBJS))
 
 define fuzz_rule
 $(BUILD)/fuzz/$(1): $(patsubst %.c,$(OBJ)/%.o,test/fuzz/$(1).c $(FUZZ_COMMON) $(fuzz_extra_$(1:fuzz_%=%))) $(FUZZ_LIB)
-	$$(call quiet,LD,$$@)mkdir -p $$(@D) && $$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(ALL_LDFLAGS) $$(PKG_LIBS)
+	$$(call quiet,LD,$$@)mkdir -p $$(@D) && $$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(ALL_LDFLAGS) $$(FW_LIBS)
 endef
 $(foreach f,$(FUZZ_SRCS:test/fuzz/%.c=%),$(eval $(call fuzz_rule,$(f))))
 
 fuzz-bins: $(FUZZ_BINS)
 
-fuzz:
+fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_FLAGS) fuzz-bins
 	$(Q)hack/fuzz.sh -t $(FUZZ_TIME) build/fuzz
 
@@ -149,14 +154,15 @@ fuzz:
 # embedded in the binary and nothing is loaded from a path at run time. -------------------------
 BPF_CLANG   ?= clang
 BPFTOOL     ?= bpftool
-BPF_CFLAGS  := -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null) -Ipkg
+BPF_CFLAGS  := -O2 -g -target bpf -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null) -Ipkg
 GEN         := $(BUILD)/gen
 ALL_CFLAGS  += -I$(GEN)
 
 $(GEN)/%.bpf.o: pkg/tc/bpf/%.bpf.c pkg/tc/edt_config.h
 	$(call quiet,BPF,$<)mkdir -p $(@D) && $(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
-$(GEN)/tc_%.skel.h: $(GEN)/%.bpf.o
-	$(call quiet,SKEL,$@)$(BPFTOOL) gen skeleton $< name tc_$* > $@.tmp && mv $@.tmp $@
+# An explicit rule, not a pattern: -MP's empty rule for the header would shadow a pattern one.
+$(GEN)/tc_edt.skel.h: $(GEN)/edt.bpf.o
+	$(call quiet,SKEL,$@)$(BPFTOOL) gen skeleton $< name tc_edt > $@.tmp && mv $@.tmp $@
 $(OBJ)/pkg/tc/edt.o: $(GEN)/tc_edt.skel.h
 
 # ---- generic rules ------------------------------------------------------------------------------
@@ -186,8 +192,9 @@ install: all
 test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/dyn STATIC=0 all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined all unit
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fault FAULT=1 SAN=address,undefined all
 	$(Q)BUILD=build/san BUILD_FLAGS="BUILD=build/san SAN=address,undefined" \
-		PLAIN_BIN=$(CURDIR)/build/dyn/bin hack/run-tests.sh
+		PLAIN_BIN=$(CURDIR)/build/dyn/bin FAULT_BIN=$(CURDIR)/build/fault/bin hack/run-tests.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

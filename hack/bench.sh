@@ -4,14 +4,20 @@
 # time, CPU (user+sys) and max RSS of the plugin process tree, and the ratio Go/ours.
 # Usage: hack/bench.sh [-n ITERATIONS] [SCENARIO...]   (root; `make bench` builds first)
 # A scenario is hack/bench/<name>.sh; it defines bench_plugin, bench_conf IMPL (prints the config
-# for "ours" or "ref") and optionally bench_setup NODE_NETNS (runs once, e.g. makes a master link).
+# for "ours" or "ref") and optionally bench_setup NODE_NETNS (runs once, e.g. makes a master link)
+# and bench_pod_setup NODE_NETNS POD_NETNS IMPL (runs after each pod's netns is made, e.g. for a
+# chained plugin: the links its prevResult names).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_ITERATIONS:-40}
 if [ "${1:-}" = "-n" ]; then N=$2; shift 2; fi
 SCENARIOS=("$@")
 if [ ${#SCENARIOS[@]} -eq 0 ]; then
-	for f in hack/bench/*.sh; do SCENARIOS+=("$(basename "$f" .sh)"); done
+	for f in hack/bench/*.sh; do
+		# Only plugin scenarios; standalone benchmarks (hack/bench/fastpath.sh) run by themselves.
+		grep -q '^bench_plugin()' "$f" || continue
+		SCENARIOS+=("$(basename "$f" .sh)")
+	done
 fi
 OURS=${BENCH_OURS:-$PWD/build/bin}
 REF=${BENCH_REF:-/usr/lib/cni}
@@ -39,6 +45,12 @@ run() {
 		'$4 != 0 { print "bench: " i " failed" > "/dev/stderr"; exit 1 }'
 }
 
+# pod_add IMPL NETNS: a pod's netns, plus the scenario's per-pod setup.
+pod_add() {
+	ip netns add "$2"
+	if declare -F bench_pod_setup >/dev/null; then bench_pod_setup "$NODE" "$2" "$1"; fi
+}
+
 # stats FILE COLUMN -> "median p90"
 stats() {
 	awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{v[NR]=$1} END {
@@ -60,7 +72,7 @@ bench_scenario() {
 	if declare -F bench_setup >/dev/null; then bench_setup "$NODE"; fi
 	# Warm up both (node-level objects, page cache), then discard.
 	for impl in ours ref; do
-		ip netns add "$PFX-w$impl"
+		pod_add "$impl" "$PFX-w$impl"
 		run "$impl" ADD "w$impl"
 		run "$impl" DEL "w$impl"
 		ip netns del "$PFX-w$impl"
@@ -68,7 +80,7 @@ bench_scenario() {
 	done
 	for i in $(seq 1 "$N"); do
 		for impl in ours ref; do
-			ip netns add "$PFX-$impl$i"
+			pod_add "$impl" "$PFX-$impl$i"
 			run "$impl" ADD "$impl$i"
 		done
 		for impl in ref ours; do
@@ -88,7 +100,7 @@ bench_scenario() {
 				"$rm" "$rp" "$ratio"
 		done
 	done
-	unset -f bench_setup bench_conf bench_plugin
+	unset -f bench_setup bench_pod_setup bench_conf bench_plugin
 }
 
 for s in "${SCENARIOS[@]}"; do

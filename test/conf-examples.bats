@@ -18,10 +18,14 @@ cnitool() {
 		"$BIN/cnitool" "$@" 2>>"$TMP/stderr"
 }
 
-@test "every conf-examples file is valid JSON and exercised by a test suite" {
+@test "every conf-examples file is exercised by a test suite; each conflist is one" {
 	for f in "$REPO"/conf-examples/*; do
-		jq -e '.name and .cniVersion and (.plugins | length > 0)' "$f" >/dev/null ||
-			fail "$f is not a conflist"
+		case "$f" in
+		*.conflist)
+			jq -e '.name and .cniVersion and (.plugins | length > 0)' "$f" >/dev/null ||
+				fail "$f is not a conflist"
+			;;
+		esac
 		grep -l "$(basename "$f")" "$REPO"/test/*.bats | grep -qv conf-examples.bats ||
 			grep -q "install_example \"$(basename "$f")\"" "$BATS_TEST_FILENAME" ||
 			fail "no suite exercises $(basename "$f")"
@@ -67,6 +71,33 @@ s = socket.create_connection(('$gw', 8080), timeout=3); sys.stdout.write(s.recv(
 		run cnitool del "$net" "/run/netns/$CTR"
 	[ "$status" -eq 0 ] || fail "$output"
 	[ -z "$(ip netns exec "$NODE" nft list ruleset | grep -E 'dnat|8080')" ] || fail "rules left"
+}
+
+@test "fastpathd.json and fastpathd.service: the daemon runs as configured, the unit matches make install" {
+	[ -x "$BIN/fastpathd" ] || fail "no $BIN/fastpathd (make deps installs dpdk-dev)"
+	# The example with its paths moved into $TMP and its uplink on a veth of the node netns.
+	ip -n "$NODE" link add "${PFX}u" type veth peer name "${PFX}p"
+	ip -n "$NODE" link set "${PFX}u" up
+	jq --arg t "$TMP" --arg p "$PFX-fp" --arg u "net_af_packet0,iface=${PFX}u" '
+		.controlSocket = "\($t)/ctl.sock" | .stateFile = "\($t)/state/ports.json" |
+		.logFile = "\($t)/fastpathd.log" | .uplink.devargs = $u |
+		.eal = [.eal[] | if . == "fastpathd" then $p else . end]' \
+		"$REPO/conf-examples/fastpathd.json" >"$TMP/fp.json"
+	ip netns exec "$NODE" nice -n 10 "$BIN/fastpathd" -c "$TMP/fp.json" 2>"$TMP/fp.err" &
+	pid=$!
+	for _ in $(seq 100); do
+		"$BIN/fastpathctl" -s "$TMP/ctl.sock" status >/dev/null 2>&1 && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	run "$BIN/fastpathctl" -s "$TMP/ctl.sock" -j ports
+	kill -TERM "$pid"
+	wait "$pid" || fail "fastpathd exited with $?: $(cat "$TMP/fp.err")"
+	[ "$status" -eq 0 ] || fail "fastpathctl: $output $(cat "$TMP/fp.err")"
+	[[ "$output" == *uplink* ]] || fail "no uplink port: $output"
+	unit="$REPO/conf-examples/fastpathd.service"
+	grep -qx 'ExecStart=/usr/local/bin/fastpathd -c /etc/fastpathd/fastpathd.json' "$unit"
+	grep -qx 'KillSignal=SIGTERM' "$unit"
 }
 
 @test "make install honours DESTDIR, PREFIX and CNI_BIN_DIR" {

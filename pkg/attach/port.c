@@ -6,6 +6,7 @@
 
 #include "attach/attach.h"
 #include "cni/cleanup.h"
+#include "nl/link_delete.h"
 
 /* "veth" and 8 random hex digits, as the reference's RandomVethName. */
 static int random_veth_name(char name[NL_IFNAMSIZ], struct cni_err *err)
@@ -101,8 +102,13 @@ int attach_port_add(struct attach_bridge *b, struct nl_handle *peer, int peer_ns
 		return -1;
 	if (veth_create(b, peer_ns_fd, ifname, o, host_name, err) < 0)
 		return -1;
-	if (nl_link_get_by_name(b->host, host_name, host_end, err) < 0)
+	if (nl_link_get_by_name(b->host, host_name, host_end, err) < 0) {
+		struct cni_err ignored = {0};
+
+		/* No index yet to undo by: the random name is ours alone. */
+		nl_link_delete_by_name(b->host, host_name, &ignored);
 		return -1;
+	}
 	if (attach_push_link_delete(b->undo, b->host, host_end->ifindex, err) < 0)
 		return -1;
 	if (nl_link_get_by_name(peer, ifname, far_end, err) < 0)

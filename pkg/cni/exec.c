@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
+#include "cni/fault.h"
 
 extern char **environ;
 
@@ -190,7 +191,7 @@ static int exec_spawn(const char *path, char **envp, int in_fd, int out_fd, int 
 		posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
 		/* A plugin must not inherit our netns fds, sockets or IPAM lock by accident. */
 		posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-		rc = posix_spawn(pid, path, &fa, NULL, argv, envp);
+		rc = cni_fault("exec") < 0 ? errno : posix_spawn(pid, path, &fa, NULL, argv, envp);
 		posix_spawn_file_actions_destroy(&fa);
 		if (rc != ETXTBSY)
 			break;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cni/fault.h"
 #include "cni/cleanup.h"
 #include "cni/log.h"
 #include "fw/internal.h"
@@ -123,6 +124,8 @@ static int restore(struct fw_tx *tx, struct cni_err *err)
 	pid_t pid;
 	int status, rc;
 
+	if (cni_fault("exec") < 0)
+		return cni_errf(err, CNI_ERR_IO, errno, "run %s", name);
 	if (in < 0 || errfd < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "memfd");
 	if (!find_binary(name, bin, sizeof(bin)))

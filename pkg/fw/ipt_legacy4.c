@@ -1,6 +1,7 @@
 /* libiptc (IPv4) read and commit for the iptables backend on a legacy node. */
 #include <libiptc/libiptc.h>
 
+#include "cni/fault.h"
 #include "fw/ipt_legacy.h"
 
 #define TC(name) iptc_##name

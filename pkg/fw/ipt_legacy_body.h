@@ -91,7 +91,7 @@ int FN(commit)(struct fw_tx *tx, struct cni_err *err)
 		if (!ok)
 			goto fail;
 	}
-	if (!TC(commit)(h))
+	if (cni_fault("iptc") < 0 || !TC(commit)(h))
 		goto fail;
 	TC(free)(h);
 	return 0;

@@ -9,6 +9,8 @@
 
 #include "fw/nft_sock.h"
 
+#include "cni/fault.h"
+
 /* A kernel that never answers must not hang the plugin. */
 #define FW_NFT_RECV_TIMEOUT_S 10
 
@@ -94,7 +96,8 @@ int fw_nft_batch_send(struct fw_nft_sock *s, struct mnl_nlmsg_batch *b, unsigned
 	int first_error = 0;
 	char reason[128] = "";
 
-	if (mnl_socket_sendto(s->nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0)
+	if (cni_fault("nft") < 0 ||
+	    mnl_socket_sendto(s->nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "send nf_tables batch");
 	/*
 	 * nfnetlink handles the batch inside sendmsg, so every answer (one per message: each

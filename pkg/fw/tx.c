@@ -72,24 +72,34 @@ void fw_tx_free(struct fw_tx *tx)
 	free(tx);
 }
 
+/*
+ * A netlink dump that the kernel marks interrupted (NLM_F_DUMP_INTR: another process changed the
+ * table meanwhile, as pods set up in parallel do) is read again from the start, a few times.
+ */
+#define FW_READ_TRIES 10
+
 int fw_tx_open(enum fw_backend backend, int family, const char *table, struct fw_tx **out,
 	       struct cni_err *err)
 {
-	struct fw_tx *tx = calloc(1, sizeof(*tx));
-	int ret;
+	for (int tries = 1;; tries++) {
+		struct fw_tx *tx = calloc(1, sizeof(*tx));
+		int ret;
 
-	if (!tx)
-		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
-	tx->backend = backend;
-	tx->family = family;
-	snprintf(tx->table, sizeof(tx->table), "%s", table);
-	ret = backend == FW_BACKEND_NFTABLES ? fw_nft_read(tx, err) : fw_ipt_read(tx, err);
-	if (ret < 0) {
+		if (!tx)
+			return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "firewall transaction");
+		tx->backend = backend;
+		tx->family = family;
+		snprintf(tx->table, sizeof(tx->table), "%s", table);
+		ret = backend == FW_BACKEND_NFTABLES ? fw_nft_read(tx, err) : fw_ipt_read(tx, err);
+		if (ret == 0) {
+			*out = tx;
+			return 0;
+		}
 		fw_tx_free(tx);
-		return -1;
+		if (err->errnum != EINTR || tries == FW_READ_TRIES)
+			return -1;
+		cni_err_clear(err);
 	}
-	*out = tx;
-	return 0;
 }
 
 enum fw_backend fw_tx_backend(const struct fw_tx *tx)

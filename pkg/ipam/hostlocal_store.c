@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
+#include "cni/fault.h"
 
 /* Large enough for any reservation the reference writes; a bigger file cannot be one. */
 #define RESERVATION_MAX 4096
@@ -34,10 +35,29 @@ static int mkdir_all(const char *path, struct cni_err *err)
 	}
 	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 		return cni_errf(err, CNI_ERR_IO, errno, "mkdir %s", buf);
-	if (stat(buf, &st) < 0)
+	/* The last component is the store itself: a symlink there would move it elsewhere. */
+	if (lstat(buf, &st) < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "stat %s", buf);
+	if (S_ISLNK(st.st_mode))
+		return cni_errf(err, CNI_ERR_IO, ELOOP, "%s", buf);
 	if (!S_ISDIR(st.st_mode))
 		return cni_errf(err, CNI_ERR_IO, ENOTDIR, "mkdir %s", buf);
+	return 0;
+}
+
+/*
+ * The dataDir named in the config may sit below symlinked directories (an administrator's
+ * choice), but neither it nor the network directory may itself be a symlink: a planted link
+ * would send reservations, and the unlinks of DEL and GC, outside the store.
+ */
+static int data_dir_is_real(const char *data_dir, struct cni_err *err)
+{
+	struct stat st;
+
+	if (lstat(data_dir, &st) < 0)
+		return errno == ENOENT ? 0 : cni_errf(err, CNI_ERR_IO, errno, "stat %s", data_dir);
+	if (S_ISLNK(st.st_mode))
+		return cni_errf(err, CNI_ERR_IO, ELOOP, "dataDir %s", data_dir);
 	return 0;
 }
 
@@ -50,6 +70,15 @@ int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *netw
 	s->lock_fd = -1;
 	if (!data_dir || !*data_dir)
 		data_dir = IPAM_DEFAULT_DATA_DIR;
+	/* The network name is one path component; the skel already refused '/' and "..". */
+	if (network && strlen(network) > NAME_MAX)
+		return cni_errf(
+			err, CNI_ERR_INVALID_CONFIG, 0,
+			"network name too long for host-local's dataDir (%zu bytes, at most "
+			"%d)",
+			strlen(network), NAME_MAX);
+	if (data_dir_is_real(data_dir, err) < 0)
+		return -1;
 	/* Go's filepath.Join drops an empty element, so a nameless network uses dataDir itself. */
 	if (network && *network)
 		n = snprintf(s->dir, sizeof(s->dir), "%s/%s", data_dir, network);
@@ -59,10 +88,13 @@ int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *netw
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, ENAMETOOLONG, "data directory");
 	if (mkdir_all(s->dir, err) < 0)
 		return -1;
-	s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->dir_fd < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "open %s", s->dir);
-	s->lock_fd = openat(s->dir_fd, "lock", O_CREAT | O_RDONLY | O_CLOEXEC, 0750);
+	s->lock_fd = cni_fault("file") < 0
+			     ? -1
+			     : openat(s->dir_fd, "lock",
+				      O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0750);
 	if (s->lock_fd < 0) {
 		cni_errf(err, CNI_ERR_IO, errno, "open %s/lock", s->dir);
 		ipam_store_close(s);
@@ -230,10 +262,15 @@ bool ipam_owner_parse(const char *content, size_t len, struct ipam_owner *o)
 	return true;
 }
 
-/* Write all of data to name with the given open flags, like Go's os.WriteFile/OpenFile+Write. */
+/*
+ * Write all of data to name with the given open flags, like Go's os.WriteFile/OpenFile+Write, but
+ * never through a symlink planted in the store (Go's would follow it).
+ */
 static int write_file(int dir_fd, const char *name, int flags, const char *data, size_t len)
 {
-	int fd = openat(dir_fd, name, flags | O_WRONLY | O_CLOEXEC, 0600);
+	int fd = cni_fault("file") < 0
+			 ? -1
+			 : openat(dir_fd, name, flags | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	size_t done = 0;
 	int saved;
 

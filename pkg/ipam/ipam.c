@@ -1,11 +1,13 @@
 /* The IPAM entry points: host-local and static in-process, any other type through its binary. */
 #include "ipam/ipam.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "ipam/delegate.h"
 #include "ipam/hostlocal.h"
 #include "cni/conf_field.h"
+#include "cni/fault.h"
 #include "ipam/static.h"
 
 enum ipam_kind {
@@ -30,6 +32,9 @@ static int kind_of(const struct cni_request *req, enum ipam_kind *kind, struct c
 		*kind = IPAM_KIND_STATIC;
 	else
 		*kind = IPAM_KIND_EXEC;
+	/* Every IPAM verb passes here once: the fault-injection step of "an IPAM call". */
+	if (cni_fault("ipam") < 0)
+		return cni_errf(err, CNI_ERR_IO, errno, "ipam %s", type);
 	return 0;
 }
 

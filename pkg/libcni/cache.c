@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
+#include "cni/fault.h"
 #include "cni/result.h"
 
 static const char *cache_dir(const struct libcni *c)
@@ -147,7 +148,8 @@ int libcni_cache_add(const struct libcni *c, const struct libcni_list *list,
 	rc = mkdir_p(dir, 0700);
 	if (rc < 0)
 		return cni_errf(err, CNI_ERR_IO, -rc, "mkdir %s", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = cni_fault("file") < 0 ? -1
+				   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "open %s", path);
 	len = strlen(data);

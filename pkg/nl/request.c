@@ -7,6 +7,7 @@
 #include <netlink/attr.h>
 #include <netlink/socket.h>
 
+#include "cni/fault.h"
 #include "nl/internal.h"
 
 struct nl_msg *nl_message_new(int type, int flags, const void *hdr, size_t hdr_len,
@@ -103,7 +104,7 @@ int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, v
 		req->nlmsg_flags |= NLM_F_ACK;
 	nl_complete_msg(h->sock, msg);
 	seq = req->nlmsg_seq;
-	if (nl_send(h->sock, msg) < 0)
+	if (cni_fault("netlink") < 0 || nl_send(h->sock, msg) < 0)
 		return cni_errf(err, NL_ERR_CODE, errno ? errno : EIO, "netlink send");
 
 	while (rc == 0) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
+#include "cni/fault.h"
 #include "netns/netns.h"
 #include "nl/internal.h"
 
@@ -56,7 +57,7 @@ static int sysctl_write_here(void *arg, struct cni_err *err)
 
 	if (fd < 0)
 		return -1;
-	if (write(fd, io->value, len) != (ssize_t)len)
+	if (cni_fault_at("sysctl", io->key) < 0 || write(fd, io->value, len) != (ssize_t)len)
 		return cni_errf(err, CNI_ERR_IO, errno, "write sysctl %s=%s", io->key, io->value);
 	return 0;
 }

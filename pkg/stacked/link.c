@@ -9,6 +9,7 @@
 #include "cni/log.h"
 #include "netns/netns.h"
 #include "nl/child_link.h"
+#include "nl/link_delete.h"
 #include "stacked/stacked.h"
 
 int stacked_open(struct stacked_run *run, const struct cni_request *req, struct cni_err *err)
@@ -68,8 +69,14 @@ static int create_renamed(struct nl_handle *h, struct nl_handle *ctr, struct nl_
 	snprintf(tmp, sizeof(tmp), "veth%08x", rnd);
 	spec->name = tmp;
 	spec->parent = parent;
-	if (nl_link_create(h, spec, err) < 0 || nl_link_get_by_name(ctr, tmp, &link, err) < 0)
+	if (nl_link_create(h, spec, err) < 0)
 		return -1;
+	if (nl_link_get_by_name(ctr, tmp, &link, err) < 0) {
+		struct cni_err ignored = {0};
+
+		nl_link_delete_by_name(ctr, tmp, &ignored);
+		return -1;
+	}
 	if (nl_link_set_name(ctr, link.ifindex, ifname, err) < 0) {
 		struct cni_err ignored = {0};
 
@@ -103,8 +110,13 @@ int stacked_link_create(struct stacked_run *run, struct undo_stack *undo,
 		if (create_renamed(h, run->ctr, spec, master->ifindex, err) < 0)
 			return -1;
 	}
-	if (nl_link_get_by_name(run->ctr, ifname, out, err) < 0)
+	if (nl_link_get_by_name(run->ctr, ifname, out, err) < 0) {
+		struct cni_err ignored = {0};
+
+		/* No index yet to undo by; ifname was free in the pod, so the link is ours. */
+		nl_link_delete_by_name(run->ctr, ifname, &ignored);
 		return cni_err_wrap(err, "failed to refetch %s", spec->kind->name);
+	}
 	u.ifindex = out->ifindex;
 	if (undo_push(undo, undo_link_delete, &u, sizeof(u)) < 0) {
 		undo_link_delete(&u);

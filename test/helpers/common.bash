@@ -60,6 +60,13 @@ fail() {
 	return 1
 }
 
+# refute CMD...: CMD must fail. (A bare `! cmd` line never fails a bats test: errexit ignores it.)
+refute() {
+	if "$@"; then
+		fail "expected to fail: $*"
+	fi
+}
+
 # assert_json EXPR [JSON]: jq -e EXPR on $output (or JSON) must be true.
 assert_json() {
 	local expr=$1 json=${2-$output}

@@ -47,10 +47,32 @@ static int lo_first_address(struct nl_handle *h, int ifindex, int family, struct
 	return 0;
 }
 
+/* The result: lo and its first address of each family. */
+static int loopback_report(struct nl_handle *h, const struct nl_link_info *lo,
+			   const struct cni_request *req, struct cni_result *result,
+			   struct cni_err *err)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+
+	if (cni_result_add_interface(result, LOOPBACK_NAME, "00:00:00:00:00:00", 0, req->netns,
+				     err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		struct cni_ip_config ip;
+		bool found;
+
+		if (lo_first_address(h, lo->ifindex, families[i], &ip, &found, err) < 0)
+			return -1;
+		if (found && cni_result_add_ip(result, &ip, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int loopback_add(struct cni_request *req, struct cni_result *result, struct cni_err *err)
 {
 	_cleanup_nl_handle_ struct nl_handle *h = NULL;
-	static const int families[] = {AF_INET, AF_INET6};
+	struct cni_err ignored = {0};
 	struct nl_link_info lo;
 
 	if (open_lo(req, &h, &lo, err) < 0 || nl_link_set_up(h, lo.ifindex, true, err) < 0)
@@ -61,19 +83,12 @@ static int loopback_add(struct cni_request *req, struct cni_result *result, stru
 		req->has_prev_result = false;
 		return 0;
 	}
-	if (cni_result_add_interface(result, LOOPBACK_NAME, "00:00:00:00:00:00", 0, req->netns,
-				     err) < 0)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-		struct cni_ip_config ip;
-		bool found;
-
-		if (lo_first_address(h, lo.ifindex, families[i], &ip, &found, err) < 0)
-			return -1;
-		if (found && cni_result_add_ip(result, &ip, err) < 0)
-			return -1;
-	}
-	return 0;
+	if (loopback_report(h, &lo, req, result, err) == 0)
+		return 0;
+	/* A failed ADD leaves lo as it found it. */
+	if (!(lo.flags & IFF_UP))
+		nl_link_set_up(h, lo.ifindex, false, &ignored);
+	return -1;
 }
 
 static int loopback_del(struct cni_request *req, struct cni_err *err)

@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include "cni/log.h"
+#include "nl/link_delete.h"
 #include "ptp.h"
 
 struct link_delete_arg {
@@ -73,8 +74,11 @@ int ptp_veth_add(struct ptp_run *run, struct cni_err *err)
 		return -1;
 	if (veth_create(run, host_name, err) < 0)
 		return -1;
-	if (nl_link_get_by_name(run->host, host_name, &run->host_veth, err) < 0)
+	if (nl_link_get_by_name(run->host, host_name, &run->host_veth, err) < 0) {
+		/* No index yet to undo by: the random name is ours alone. */
+		nl_link_delete_by_name(run->host, host_name, &ignored);
 		return cni_err_wrap(err, "failed to lookup \"%s\"", host_name);
+	}
 	undo = (struct link_delete_arg){.h = run->host, .ifindex = run->host_veth.ifindex};
 	if (undo_push(run->undo, undo_link_delete, &undo, sizeof(undo)) < 0) {
 		undo_link_delete(&undo);

@@ -1,0 +1,198 @@
+# Fault injection and crash helpers (test/fault.bats, test/crash.bats): run the FAULT=1 build with
+# CNI_FAULT_* set, snapshot everything a plugin could leave behind, and loop over every step.
+# Needs helpers/common loaded first (cni_setup's NODE, CTR, TMP, DATA_DIR, CONTAINER_ID).
+
+# The fault-injection tree: `make test` builds build/fault and passes FAULT_BIN.
+FAULT_BIN=${FAULT_BIN:-$REPO/build/fault/bin}
+
+fault_require() {
+	[ -x "$FAULT_BIN/${1:-bridge}" ] ||
+		skip "no fault-injection build in $FAULT_BIN (make BUILD=build/fault FAULT=1 ...)"
+}
+
+# fault_exec PLUGIN COMMAND CONFIG [VAR=VALUE...]: like cni_exec, on the fault build, with extra
+# environment (CNI_FAULT_STEP=..., ...). Overridable as cni_exec: CONTAINER_ID, CNI_NETNS, IFNAME.
+fault_exec() {
+	local plugin=$1 cmd=$2 conf=$3
+	shift 3
+	local netns=/run/netns/$CTR
+	[ "${CNI_NETNS+set}" = set ] && netns=$CNI_NETNS
+	printf '%s' "$conf" | ip netns exec "$NODE" env \
+		CNI_COMMAND="$cmd" CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS="$netns" \
+		CNI_IFNAME="${IFNAME:-eth0}" CNI_PATH="${FAULT_PATH:-$FAULT_BIN}" \
+		CNI_ARGS="${CNI_ARGS:-}" "$@" "$FAULT_BIN/$plugin" 2>>"$TMP/stderr"
+}
+
+# fault_steps PLUGIN COMMAND CONFIG: run a good COMMAND, counting its steps. Prints the count;
+# the "N site" lines stay in $TMP/steps.COMMAND. The run must succeed.
+fault_steps() {
+	local log="$TMP/steps.$2" out
+	rm -f "$log"
+	out=$(fault_exec "$1" "$2" "$3" CNI_FAULT_COUNT_FILE="$log") ||
+		{ fail "good $2 of $1 failed: $out $(tail -5 "$TMP/stderr")"; return 1; }
+	[ -f "$log" ] && wc -l <"$log" || echo 0
+}
+
+# fault_site COMMAND N: the site of step N in the good run's log.
+fault_site() {
+	awk -v n="$2" '$1 == n { print $2 }' "$TMP/steps.$1"
+}
+
+# What must not change, normalized by one jq: no counters, timers or lifetimes. Carrier follows
+# ports with the kernel's linkwatch delay, and IPv6 link-local addresses and their routes come and
+# go with carrier and DAD timing: those are the kernel's, and their link is compared anyway.
+# Neighbours a pod's traffic made are the kernel's too: only permanent ones are ours.
+FAULT_JQ='
+def carrier: . - ["LOWER_UP", "NO-CARRIER", "M-DOWN"] | sort;
+.k as $k | .v[] |
+if $k == "link" then {$k, ifname, ifindex, link, master, address, mtu, flags: (.flags | carrier),
+		     link_netnsid}
+elif $k == "addr" then .ifname as $i | .addr_info[] | select(.family != "inet6" or .scope != "link")
+	| {$k, ifname: $i, family, local: .local, prefixlen, scope, label: .label}
+elif $k == "route" then del(.expires) | .flags -= ["linkdown"]
+	| select(.protocol != "kernel" or ((.dst | test("^(fe80|ff00)")) | not)) | {$k} + .
+elif $k == "fdb" then {$k, mac, ifname, master, vlan, dst, vni, flags, state}
+elif $k == "qdisc" then {$k, kind, handle, dev, parent, root}
+else {$k} + . end'
+
+fault_ns_json() {
+	local ns=$1 k cmd v
+	while read -r k cmd; do
+		v=$($cmd 2>/dev/null)
+		printf '{"k":"%s","v":%s}\n' "$k" "${v:-[]}"
+	done <<EOF
+link ip -n $ns -j link show
+addr ip -n $ns -j addr show
+route ip -n $ns -j -4 route show table all
+route ip -n $ns -j -6 route show table all
+rule ip -n $ns -j -4 rule show
+rule ip -n $ns -j -6 rule show
+neigh ip -n $ns -j neigh show nud permanent
+fdb bridge -n $ns -j fdb show
+qdisc tc -n $ns -j qdisc show
+EOF
+}
+
+fault_ns_state() {
+	local ns=$1
+	echo "== $ns"
+	fault_ns_json "$ns" | jq -c "$FAULT_JQ" | sort
+	ip netns exec "$ns" nft list ruleset
+	ip netns exec "$ns" iptables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+	ip netns exec "$ns" ip6tables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+}
+
+# fault_snapshot: the node and container netns (plus $FAULT_NS, more netns names) and the file
+# list of $DATA_DIR (plus $FAULT_DIRS).
+fault_snapshot() {
+	local ns d
+	for ns in "$NODE" "$CTR" ${FAULT_NS:-}; do
+		fault_ns_state "$ns"
+	done
+	for d in "$DATA_DIR" ${FAULT_DIRS:-}; do
+		echo "== files $d"
+		[ -d "$d" ] && find "$d" -printf '%P %y %m\n' | sort
+	done
+	return 0
+}
+
+# fault_same BASE WHAT: the current snapshot equals the file BASE, else fail with the diff.
+fault_same() {
+	local now="$TMP/snap.now" diffs
+	fault_snapshot >"$now"
+	diffs=$(diff "$1" "$now") || { fail "$2 left something behind:"$'\n'"$diffs"; return 1; }
+}
+
+# fault_is_error OUTPUT STATUS: a CNI error JSON on stdout, a non-zero exit that is not ASan's.
+fault_is_error() {
+	[ "$2" -ne 0 ] || { fail "exit status 0: $1"; return 1; }
+	[ "$2" -ne 86 ] || { fail "sanitizer report (exit 86): $(tail -30 "$TMP/stderr")"; return 1; }
+	assert_json '(.code | type == "number") and .code > 0 and (.msg | type == "string")' "$1"
+}
+
+# The steps whose failure the reference ignores too, so an ADD may succeed without them: the
+# sysctls that tune a new interface (no router advertisements, DAD, gratuitous ARP).
+FAULT_BEST_EFFORT="sysctl:*/accept_ra sysctl:*/accept_dad sysctl:*/enhanced_dad sysctl:*/arp_notify
+sysctl:*/ndisc_notify"
+
+# fault_tolerated SITE PATTERNS: SITE ("sysctl:net/ipv6/conf/eth0/accept_dad") matches one of the
+# space-separated glob PATTERNS.
+fault_tolerated() {
+	local p
+	for p in $2; do
+		# shellcheck disable=SC2053
+		[[ $1 == $p ]] && return 0
+	done
+	return 1
+}
+
+# fault_reached N: the last faulted run ($TMP/run.log) got as far as step N.
+fault_reached() {
+	[ -f "$TMP/run.log" ] && [ "$(wc -l <"$TMP/run.log")" -ge "$1" ]
+}
+
+# fault_add_loop PLUGIN CONF [TOLERATED]: the state must already be the baseline (a first
+# ADD+DEL done, so what a plugin keeps on purpose exists). Then for every step N of a good ADD,
+# ADD failing at N exits with a CNI error and leaves the baseline exactly. Prints "N steps".
+fault_add_loop() {
+	local plugin=$1 conf=$2 tolerated="$FAULT_BEST_EFFORT ${3:-}" base="$TMP/snap.base" n steps
+	local site out rc
+	fault_snapshot >"$base"
+	steps=$(fault_steps "$plugin" ADD "$conf") || return 1
+	cni_exec_fault_del "$plugin" "$conf" || return 1
+	fault_same "$base" "good ADD+DEL" || return 1
+	for ((n = 1; n <= steps; n++)); do
+		site=$(fault_site ADD "$n")
+		rc=0
+		rm -f "$TMP/run.log"
+		out=$(fault_exec "$plugin" ADD "$conf" CNI_FAULT_STEP="$n" \
+			CNI_FAULT_COUNT_FILE="$TMP/run.log") || rc=$?
+		if [ "$rc" -eq 0 ] && ! fault_reached "$n"; then
+			# A wait that polls the kernel takes a varying number of requests.
+			echo "# $plugin ADD step $n: this run had fewer steps" >>"$TMP/report"
+			cni_exec_fault_del "$plugin" "$conf" || return 1
+		elif [ "$rc" -eq 0 ] && fault_tolerated "$site" "$tolerated"; then
+			echo "# $plugin ADD step $n ($site): best effort, ADD succeeded" >>"$TMP/report"
+			cni_exec_fault_del "$plugin" "$conf" || return 1
+		else
+			fault_is_error "$out" "$rc" >&2 ||
+				{ fail "$plugin ADD with step $n ($site) failing"; return 1; }
+			printf '%s\n' "$out" | jq -r --arg n "$n" --arg s "$site" \
+				'"# '"$plugin"' ADD step \($n) (\($s)): code \(.code) \(.msg)"' >>"$TMP/report"
+		fi
+		fault_same "$base" "$plugin ADD failing at step $n ($site)" || return 1
+	done
+	echo "$steps"
+}
+
+# fault_del_loop PLUGIN CONF [TOLERATED]: for every step N of a good DEL: a good ADD, a DEL
+# failing at N, then a normal DEL; the baseline must be back. Prints "N steps".
+fault_del_loop() {
+	local plugin=$1 conf=$2 tolerated="$FAULT_BEST_EFFORT ${3:-}" base="$TMP/snap.base" n steps
+	local site out rc
+	fault_snapshot >"$base"
+	out=$(fault_exec "$plugin" ADD "$conf") || { fail "good ADD: $out"; return 1; }
+	steps=$(fault_steps "$plugin" DEL "$conf") || return 1
+	fault_same "$base" "good ADD+DEL" || return 1
+	for ((n = 1; n <= steps; n++)); do
+		site=$(fault_site DEL "$n")
+		out=$(fault_exec "$plugin" ADD "$conf") || { fail "good ADD: $out"; return 1; }
+		rc=0
+		rm -f "$TMP/run.log"
+		out=$(fault_exec "$plugin" DEL "$conf" CNI_FAULT_STEP="$n" \
+			CNI_FAULT_COUNT_FILE="$TMP/run.log") || rc=$?
+		if [ "$rc" -ne 0 ] || { fault_reached "$n" && ! fault_tolerated "$site" "$tolerated"; }; then
+			fault_is_error "$out" "$rc" >&2 ||
+				{ fail "$plugin DEL with step $n ($site) failing"; return 1; }
+		fi
+		cni_exec_fault_del "$plugin" "$conf" || return 1
+		fault_same "$base" "$plugin DEL failing at step $n ($site), then DEL" || return 1
+	done
+	echo "$steps"
+}
+
+# A normal DEL on the fault build (nothing injected); must succeed.
+cni_exec_fault_del() {
+	local out
+	out=$(fault_exec "$1" DEL "$2") || { fail "DEL of $1 failed: $out"; return 1; }
+}
