@@ -107,3 +107,20 @@ reserved() {
 	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
 	[ -z "$(reserved)" ]
 }
+
+@test "podman (CNI backend): a ptp conflist in its network dir, the container reaches the node" {
+	# podman cannot create a ptp network, but it runs any conflist found in its network dir.
+	jq -n --arg d "$DATA_DIR" '{cniVersion: "1.0.0", name: "pptp", plugins: [
+		{type: "ptp", ipam: {type: "host-local", subnet: "10.75.0.0/24", dataDir: $d,
+		 routes: [{dst: "0.0.0.0/0"}]}}]}' >"$TMP/net.d/pptp.conflist"
+	run pod run --rm --cgroups=disabled --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--network pptp localhost/cni-c-busybox:1 \
+		sh -c 'ip -o -4 addr show eth0; ip route show default; ping -c1 -W2 10.75.0.1 >/dev/null && echo PING-OK'
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	[[ "$output" == *"inet 10.75.0."*"/24"* ]] || fail "no address from the ptp network: $output"
+	[[ "$output" == *"default via 10.75.0.1 dev eth0"* ]] || fail "no default route: $output"
+	[[ "$output" == *PING-OK* ]] || fail "the container did not reach the node's gateway: $output"
+	# --rm ran DEL: the lease is released and no host veth is left in the node netns.
+	[ -z "$(ls "$DATA_DIR/pptp" 2>/dev/null | grep -v -e lock -e last_reserved)" ]
+	[ "$(ip -n "$NODE" -j link show type veth | jq '[.[] | select(.ifname | startswith("veth"))] | length')" -eq 0 ]
+}

@@ -86,11 +86,14 @@ assert_error() {
 # vm_require FEATURE: the test needs a kernel feature this host's kernel may lack. Probed in a
 # throwaway netns. On the host a missing feature skips the test (its name starts with "[vm] " and
 # hack/vm/run.sh runs it in a VM with Debian's kernel); inside the VM (CNI_C_IN_VM=1) it fails.
-# Features: bridge_vlan ipvlan vlan8021q vrf dummy qdisc_fq qdisc_fq_codel qdisc_netem.
+# Features: bridge_vlan ipvlan vlan8021q vrf dummy qdisc_fq qdisc_fq_codel qdisc_netem, and
+# netdevsim (SR-IOV PF emulation; Debian does not build it: hack/vm/netdevsim.sh builds it once per
+# kernel into build/netdevsim/<kver>/, and hack/vm/run.sh calls that when a suite needs it).
 vm_require() {
 	local feature=$1 ns out rc
 	case "$feature" in
 	bridge_vlan | ipvlan | vlan8021q | vrf | dummy | qdisc_fq | qdisc_fq_codel | qdisc_netem) ;;
+	netdevsim) ;;
 	*)
 		fail "vm_require: unknown feature $feature"
 		return 1
@@ -130,5 +133,20 @@ vm_probe() {
 	qdisc_fq | qdisc_fq_codel | qdisc_netem)
 		ip netns exec "$ns" tc qdisc add dev lo root "${1#qdisc_}"
 		;;
+	netdevsim) netdevsim_load ;;
 	esac
+}
+
+# Load netdevsim unless its bus is there already: the kernel's module, else our out-of-tree build.
+netdevsim_load() {
+	local ko
+	[ -w /sys/bus/netdevsim/new_device ] && return 0
+	modprobe -q netdevsim 2>/dev/null && [ -w /sys/bus/netdevsim/new_device ] && return 0
+	ko=$REPO/build/netdevsim/$(uname -r)/netdevsim.ko
+	if [ ! -f "$ko" ]; then
+		echo "no netdevsim module and no $ko (hack/vm/netdevsim.sh builds it)"
+		return 1
+	fi
+	modprobe -q psample 2>/dev/null
+	insmod "$ko" && [ -w /sys/bus/netdevsim/new_device ]
 }

@@ -166,9 +166,5 @@ int bridge_config_check_add(struct bridge_config *c, struct cni_err *err)
 	if (c->hairpin_mode && c->promisc_mode)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"cannot set hairpin mode and promiscuous mode at the same time");
-	if (c->macspoofchk)
-		return cni_errf(
-			err, CNI_ERR_UNSUPPORTED_FIELD, 0,
-			"macspoofchk is not supported yet (it comes with the packet filter)");
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "bridge.h"
 #include "cni/cleanup.h"
 #include "cni/log.h"
+#include "fw/macspoofchk.h"
 #include "ipam/apply.h"
 #include "ipam/ipam.h"
 #include "netns/netns.h"
@@ -22,6 +23,44 @@ static void undo_ipam_del(void *arg)
 
 	if (ipam_del(req, &err) < 0)
 		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
+}
+
+static void undo_macspoofchk(void *arg)
+{
+	struct cni_err err = {0};
+
+	if (fw_macspoofchk_teardown(arg, &err) < 0)
+		cni_log_warn("rollback: %s", err.msg);
+}
+
+/* Only the container's own MAC may enter the bridge from its port (nftables, bridge family). */
+static int bridge_add_macspoofchk(struct bridge_run *run, struct undo_stack *undo,
+				  struct cni_err *err)
+{
+	char ref_id[UNDO_ARG_LEN];
+
+	fw_macspoofchk_ref_id(run->req->container_id, run->req->ifname, ref_id, sizeof(ref_id));
+	if (fw_macspoofchk_setup(run->host_veth.name, run->ctr_veth.mac, ref_id, err) < 0)
+		return -1;
+	if (undo_push(undo, undo_macspoofchk, ref_id, strlen(ref_id) + 1) < 0) {
+		undo_macspoofchk(ref_id);
+		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
+	}
+	return 0;
+}
+
+static bool macspoofchk_keep(const char *ref_id, void *data)
+{
+	const struct cni_request *req = data;
+	char valid[UNDO_ARG_LEN];
+
+	for (size_t i = 0; i < req->n_valid_attachments; i++) {
+		fw_macspoofchk_ref_id(req->valid_attachments[i].container_id,
+				      req->valid_attachments[i].ifname, valid, sizeof(valid));
+		if (strcmp(valid, ref_id) == 0)
+			return true;
+	}
+	return false;
 }
 
 static int set_interface_mac(struct cni_result *r, size_t i, const char *mac, struct cni_err *err)
@@ -143,6 +182,8 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 	if (attach_port_add(&run.bridge, run.ctr, run.ns_fd, req->ifname, &port, &run.host_veth,
 			    &run.ctr_veth, err) < 0)
 		return -1;
+	if (c->macspoofchk && bridge_add_macspoofchk(&run, &undo, err) < 0)
+		return -1;
 
 	if (cni_result_add_interface(result, run.bridge.link.name, run.bridge.link.mac_str,
 				     (int)run.bridge.link.mtu, NULL, err) < 0 ||
@@ -180,6 +221,29 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 	return 0;
 }
 
+static int bridge_del_macspoofchk(const struct cni_request *req, struct cni_err *err)
+{
+	char ref_id[UNDO_ARG_LEN];
+
+	fw_macspoofchk_ref_id(req->container_id, req->ifname, ref_id, sizeof(ref_id));
+	return fw_macspoofchk_teardown(ref_id, err);
+}
+
+/* Beyond the reference (whose CHECK ignores macspoofchk): the checks must still be in place. */
+static int bridge_check_macspoofchk(const struct cni_request *req, struct cni_err *err)
+{
+	char ref_id[UNDO_ARG_LEN];
+	bool present;
+
+	fw_macspoofchk_ref_id(req->container_id, req->ifname, ref_id, sizeof(ref_id));
+	if (fw_macspoofchk_check(ref_id, &present, err) < 0)
+		return -1;
+	if (!present)
+		return cni_errf(err, CNI_ERR_UNKNOWN_CONTAINER, 0,
+				"macspoofchk rules of %s not found in table bridge nat", ref_id);
+	return 0;
+}
+
 /* DEL succeeds when the netns is gone or unset, and still releases the IPAM reservation. */
 static int bridge_del(struct cni_request *req, struct cni_err *err)
 {
@@ -198,6 +262,9 @@ static int bridge_del(struct cni_request *req, struct cni_err *err)
 		}
 	}
 	cni_err_clear(err);
+	/* Found by name alone: goes even with the netns gone, as the reference's teardown. */
+	if (run.conf.macspoofchk && bridge_del_macspoofchk(req, err) < 0)
+		return -1;
 	/* The rules are found by owner, so they go even with the netns and the prevResult gone. */
 	if (fw_ipmasq_plugin_del(&run.conf.masq, req, err) < 0)
 		return -1;
@@ -216,6 +283,8 @@ static int bridge_check(struct cni_request *req, struct cni_err *err)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "Required prevResult missing");
 	if (bridge_check_state(&run, &req->prev_result, err) < 0)
 		return -1;
+	if (run.conf.macspoofchk && bridge_check_macspoofchk(req, err) < 0)
+		return -1;
 	return ipam_apply_check(run.ctr, req->ifname, &req->prev_result, err);
 }
 
@@ -230,6 +299,14 @@ static int bridge_gc(struct cni_request *req, struct cni_err *err)
 		return -1;
 	/* GC goes on past a failure, as the spec asks, and reports the first. */
 	masq_ret = fw_ipmasq_plugin_gc(&conf.masq, req, &masq_err);
+	if (conf.macspoofchk) {
+		struct cni_err spoof_err = {0};
+
+		if (fw_macspoofchk_gc(macspoofchk_keep, req, &spoof_err) < 0 && masq_ret == 0) {
+			masq_ret = -1;
+			masq_err = spoof_err;
+		}
+	}
 	if (conf.has_ipam && ipam_gc(req, err) < 0)
 		return -1;
 	if (masq_ret < 0)
