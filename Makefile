@@ -74,7 +74,7 @@ PLUGINS := bridge:plugins/main/bridge loopback:plugins/main/loopback ptp:plugins
            host-local:ipam/host-local static:ipam/static portmap:plugins/meta/portmap \
            tuning:plugins/meta/tuning bandwidth:plugins/meta/bandwidth \
            firewall:plugins/meta/firewall \
-           sriov:plugins/main/sriov
+           sriov:plugins/main/sriov dpdk-vhost:plugins/main/dpdk-vhost
 TOOLS   := cnitool:plugins/tools/cnitool fastpathctl:plugins/tools/fastpathctl
 
 bin_name = $(word 1,$(subst :, ,$(1)))

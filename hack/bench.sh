@@ -6,7 +6,9 @@
 # A scenario is hack/bench/<name>.sh; it defines bench_plugin, bench_conf IMPL (prints the config
 # for "ours" or "ref") and optionally bench_setup NODE_NETNS (runs once, e.g. makes a master link)
 # and bench_pod_setup NODE_NETNS POD_NETNS IMPL (runs after each pod's netns is made, e.g. for a
-# chained plugin: the links its prevResult names).
+# chained plugin: the links its prevResult names). A scenario that runs something other than one
+# plugin binary (a conflist through cnitool) defines bench_cmd IMPL VERB ID DIR: it prints the
+# command to time, one word a line (absolute path first); its stdin is still bench_conf's output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_ITERATIONS:-40}
@@ -36,11 +38,16 @@ cc -O2 -o "$TMP/runone" hack/bench/runone.c
 
 # run IMPL VERB ID -> appends "wall cpu rss exit ..." to $TMP/IMPL-VERB
 run() {
-	local impl=$1 verb=$2 id=$3 dir
+	local impl=$1 verb=$2 id=$3 dir cmd
 	[ "$impl" = ours ] && dir=$OURS || dir=$REF
+	if declare -F bench_cmd >/dev/null; then
+		mapfile -t cmd < <(bench_cmd "$impl" "$verb" "$id" "$dir")
+	else
+		cmd=("$dir/$(bench_plugin)")
+	fi
 	ip netns exec "$NODE" env CNI_COMMAND="$verb" CNI_CONTAINERID="$id" \
 		CNI_NETNS="/run/netns/$PFX-$id" CNI_IFNAME=eth0 CNI_PATH="$dir" \
-		"$TMP/runone" "$TMP/$impl.json" "$dir/$(bench_plugin)" >>"$TMP/$impl-$verb"
+		"$TMP/runone" "$TMP/$impl.json" "${cmd[@]}" >>"$TMP/$impl-$verb"
 	tail -n1 "$TMP/$impl-$verb" | awk -v i="$impl $verb $id" \
 		'$4 != 0 { print "bench: " i " failed" > "/dev/stderr"; exit 1 }'
 }
@@ -100,7 +107,7 @@ bench_scenario() {
 				"$rm" "$rp" "$ratio"
 		done
 	done
-	unset -f bench_setup bench_pod_setup bench_conf bench_plugin
+	unset -f bench_setup bench_pod_setup bench_conf bench_plugin bench_cmd
 }
 
 for s in "${SCENARIOS[@]}"; do

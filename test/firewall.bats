@@ -319,7 +319,7 @@ pod_rules() { # pod_rules FLAVOUR IP ID
 	assert_error 7
 }
 
-@test "firewall: no exec on nftables and none for DEL on iptables-nft; one restore per table on ADD" {
+@test "firewall: no exec on nftables and legacy, none for DEL on iptables-nft; one restore per table on its ADD" {
 	command -v strace >/dev/null || skip "no strace"
 	for f in $FW_FLAVOURS; do
 		prev=$(CNI_NETNS=/run/netns/$CTR cni_exec bridge ADD "$(bridge_conf a)")
@@ -329,7 +329,7 @@ pod_rules() { # pod_rules FLAVOUR IP ID
 			ip netns exec "$NODE" strace -f -qq -e trace=execve -o "$TMP/trace" "$BIN/firewall" <<<"$c" >/dev/null
 		n=$(grep -c 'execve(' "$TMP/trace")
 		case $f in
-		nftables) [ "$n" -eq 1 ] || fail "$f ADD: $(cat "$TMP/trace")" ;;
+		nftables | iptables-legacy) [ "$n" -eq 1 ] || fail "$f ADD: $(cat "$TMP/trace")" ;;
 		*) [ "$n" -le 2 ] || fail "$f ADD: $(cat "$TMP/trace")" ;;
 		esac
 		fw_run "$f" env ASAN_OPTIONS=detect_leaks=0 CNI_COMMAND=DEL CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS=/run/netns/$CTR CNI_IFNAME=eth0 CNI_PATH="$BIN" \

@@ -5,6 +5,7 @@
 
 load helpers/common
 load helpers/plugin_confs
+load helpers/fw
 
 setup() {
 	cni_setup
@@ -84,7 +85,29 @@ noexec() {
 	execs_ok bridge DEL "^$TMP/plugins/fault-delegated-ipam$"
 }
 
-# portmap on the iptables backend goes through libiptc: no iptables binary either.
+# portmap on the iptables backend of the machine's iptables flavour: at most a restore per table.
 @test "noexec: portmap on the iptables backend" {
 	PORTMAP_BACKEND=iptables noexec portmap
+}
+
+# On a legacy node pkg/fw builds libiptc entries itself: nothing is executed, not even a restore.
+@test "noexec: portmap on the iptables backend of a legacy node executes nothing" {
+	PATH=$(fw_flavour_path legacy) PORTMAP_BACKEND=iptables noexec portmap '^$'
+	ip netns exec "$NODE" iptables-legacy-save -t nat | grep -q 'CNI-HOSTPORT-DNAT' ||
+		fail "no legacy rules were written"
+}
+
+@test "noexec: bridge ipMasq on the iptables backend of a legacy node executes nothing" {
+	conf_bridge() {
+		jq -nc --arg br "${PFX}br" --argjson ipam "$(ipam_hl 10.98.0.0/24)" \
+			'{cniVersion: "1.1.0", name: "fnet", type: "bridge", bridge: $br, isGateway: true,
+			  ipMasq: true, ipMasqBackend: "iptables", ipam: $ipam}'
+	}
+	# The DEL removed the masquerade rule again: check the ADD wrote one through libiptc.
+	PATH=$(fw_flavour_path legacy) traced bridge ADD "$(conf_bridge)" >/dev/null
+	execs_ok bridge ADD '^$'
+	ip netns exec "$NODE" iptables-legacy-save -t nat | grep -q -- '-j MASQUERADE' ||
+		fail "no legacy masquerade rule"
+	PATH=$(fw_flavour_path legacy) traced bridge DEL "$(conf_bridge)" >/dev/null
+	PATH=$(fw_flavour_path legacy) noexec bridge '^$'
 }

@@ -109,12 +109,12 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 	done
 }
 
-@test "nftables rules: the reference's tables, chains and container-ID comments" {
+@test "nftables rules: the reference's tables, chains and container-ID comments (+ network)" {
 	pm nftables ADD "$(conf nftables)"
 	run ip netns exec "$NODE" nft -j list ruleset
 	assert_json '[.nftables[] | .chain? | select(.table == "cni_hostport" and .family == "ip") | .name] | sort == ["hostip_hostports","hostports","hostports_all","masquerading","output","prerouting"]'
-	assert_json "[.nftables[] | .rule? | select(.chain == \"hostports\" and .comment == \"$CONTAINER_ID\")] | length == 2"
-	assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID\")] | length == 2"
+	assert_json "[.nftables[] | .rule? | select(.chain == \"hostports\" and .comment == \"$CONTAINER_ID net:pmnet\")] | length == 2"
+	assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID net:pmnet\")] | length == 2"
 }
 
 @test "iptables rules are those of the reference portmap (iptables-nft and legacy)" {
@@ -134,7 +134,7 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 	done
 }
 
-@test "exec count: no exec on nftables, at most one per table on iptables-nft and legacy" {
+@test "exec count: no exec on nftables and legacy, at most one per table on iptables-nft" {
 	for f in $FW_FLAVOURS; do
 		local c
 		c=$(conf "$f" 1.0.0 '{"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},{"hostPort":8081,"containerPort":81,"protocol":"tcp"}]}}')
@@ -145,7 +145,7 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 		n=$(grep -c 'execve(' "$TMP/trace")
 		n=$((n - 1)) # the plugin itself
 		case $f in
-		nftables) [ "$n" -eq 0 ] || fail "$f: $n execs" ;;
+		nftables | iptables-legacy) [ "$n" -eq 0 ] || fail "$f: $n execs" ;;
 		*) [ "$n" -le 1 ] || fail "$f: $n execs (one table, IPv4)" ;;
 		esac
 		printf '%s' "$c" | fw_run "$f" ip netns exec "$NODE" env ASAN_OPTIONS=detect_leaks=0 \
@@ -196,6 +196,51 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 		CONTAINER_ID=keep-me pm "$f" DEL "$(conf "$f")"
 		ip netns exec "$NODE" nft flush ruleset
 	done
+}
+
+# The reference's nftables rules carry only the container ID, so its GC of one network removes
+# another network's rules; ours carry the network too.
+@test "nftables: GC and DEL of network A leave network B's rules of the same container" {
+	local a b gc
+	a=$(conf nftables 1.1.0 '{"name":"neta"}')
+	b=$(conf nftables 1.1.0 '{"name":"netb","runtimeConfig":{"portMappings":[{"hostPort":9090,"containerPort":90,"protocol":"tcp"}]}}')
+	pm nftables ADD "$a" >/dev/null
+	pm nftables ADD "$b" >/dev/null
+	CONTAINER_ID=other pm nftables ADD "$a" >/dev/null
+	# GC of neta with nothing valid: neta's rules go (both containers), netb's stay.
+	gc=$(jq -c 'del(.prevResult, .runtimeConfig) + {"cni.dev/valid-attachments": []}' <<<"$a")
+	run pm nftables GC "$gc"
+	[ "$status" -eq 0 ] || fail "GC: $output"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json '[.nftables[] | .rule? | select(.comment? // "" | endswith(" net:neta"))] | length == 0'
+	assert_json "[.nftables[] | .rule? | select(.chain == \"hostports\" and .comment == \"$CONTAINER_ID net:netb\")] | length == 1"
+	assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID net:netb\")] | length == 2"
+	# CHECK of netb still passes; DEL of neta (nothing left there) does not touch netb.
+	pm nftables CHECK "$b"
+	pm nftables DEL "$a"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json "[.nftables[] | .rule? | select(.comment == \"$CONTAINER_ID net:netb\")] | length == 3"
+	# A GC of netb that lists the container keeps it; DEL of netb removes it.
+	gc=$(jq -c --arg id "$CONTAINER_ID" 'del(.prevResult, .runtimeConfig) + {"cni.dev/valid-attachments": [{containerID: $id, ifname: "eth0"}]}' <<<"$b")
+	pm nftables GC "$gc"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json "[.nftables[] | .rule? | select(.comment == \"$CONTAINER_ID net:netb\")] | length == 3"
+	pm nftables DEL "$b"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json '[.nftables[] | .rule? | select(.comment? // "" | contains(" net:"))] | length == 0'
+}
+
+# A rule tagged the reference's way (comment: the bare container ID; the reference's own nftables
+# backend came after Debian's v1.1.1, so it is written here by nft) is still removed by our DEL.
+@test "nftables: DEL removes rules tagged with the bare container ID (the reference's comment)" {
+	pm nftables ADD "$(conf nftables)" >/dev/null
+	ip netns exec "$NODE" nft add rule ip cni_hostport hostports tcp dport 7777 \
+		dnat to 10.66.0.2:77 comment "\"$CONTAINER_ID\""
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json "[.nftables[] | .rule? | select(.comment == \"$CONTAINER_ID\")] | length == 1"
+	pm nftables DEL "$(conf nftables)"
+	run ip netns exec "$NODE" nft -j list ruleset
+	assert_json "[.nftables[] | .rule? | select(.comment? // \"\" | startswith(\"$CONTAINER_ID\"))] | length == 0"
 }
 
 @test "config errors: not chained, markMasqBit, backend, iptables options on nftables (code 7)" {

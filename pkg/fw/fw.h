@@ -14,7 +14,8 @@
  * operations, commit. Queries (fw_tx_chain_exists, fw_tx_count_rules, fw_tx_comments) answer from
  * the state read at open. Commit applies the queue as one unit:
  *   nftables           one netlink batch (NFT_MSG_BATCH_BEGIN..END): all or nothing;
- *   iptables, legacy   libiptc, one iptc_commit; a transaction that adds rules is one
+ *   iptables, legacy   libiptc, one iptc_commit, no exec (entries built by ipt_entry.c); only
+ *                      rules whose user conditions ipt_entry.c cannot express make it one
  *                      `iptables-legacy-restore --noflush` run instead (see ipt_backend.c);
  *   iptables, nft      one `iptables-nft-restore --noflush` run, so `iptables -S` shows the rules
  *                      exactly as iptables itself writes them.

@@ -14,6 +14,7 @@
 #include "cni/cleanup.h"
 #include "cni/log.h"
 #include "fw/internal.h"
+#include "fw/ipt_entry.h"
 #include "fw/ipt_legacy.h"
 #include "fw/ipt_text.h"
 
@@ -162,16 +163,20 @@ static int restore(struct fw_tx *tx, struct cni_err *err)
 
 int fw_ipt_commit(struct fw_tx *tx, struct cni_err *err)
 {
-	bool adds = false;
+	bool adds = false, entries = true;
 
-	for (size_t i = 0; i < tx->n_ops; i++)
-		adds = adds || tx->ops[i].kind == FW_OP_ADD_RULE;
+	for (size_t i = 0; i < tx->n_ops; i++) {
+		if (tx->ops[i].kind != FW_OP_ADD_RULE)
+			continue;
+		adds = true;
+		entries = entries && fw_ipt_entry_supported(&tx->ops[i].rule, tx->family);
+	}
 	/*
-	 * Legacy: libiptc does a transaction without any exec, but building entries for every
-	 * match and target we use is not written yet, so a transaction that adds rules goes
-	 * through iptables-legacy-restore, still one run for the whole table.
+	 * Legacy: libiptc, one iptc_commit, no exec. Only user conditions beyond the few
+	 * ipt_entry.c understands (any iptables option may appear there) need
+	 * iptables-legacy-restore, still one run for the whole table.
 	 */
-	if (tx->ipt_legacy && !adds) {
+	if (tx->ipt_legacy && entries) {
 		if (tx->family == AF_INET6)
 			return fw_ipt_legacy6_commit(tx, err);
 		return fw_ipt_legacy4_commit(tx, err);

@@ -8,7 +8,9 @@
 
 #include <linux/netfilter/xt_comment.h>
 
+#include "cni/cleanup.h"
 #include "fw/internal.h"
+#include "fw/ipt_entry.h"
 
 /* The comment match's text of a rule, or NULL. */
 static const char *entry_comment(const ENTRY *e)
@@ -54,7 +56,19 @@ fail:
 	return -1;
 }
 
-/* Deletes, flushes, chain creation and removal: everything but adding rules (see ipt_commit.c). */
+/* Append or insert one rule, built by ipt_entry.c; 0 is libiptc's failure, with errno. */
+static int add_rule(const struct fw_op *op, int family, struct xtc_handle *h, struct cni_err *err)
+{
+	_cleanup_free_ void *e = NULL;
+
+	if (fw_ipt_entry_build(&op->rule, family, &e, err) < 0)
+		return -1;
+	if (op->prepend)
+		return TC(insert_entry)(op->rule.chain, e, 0, h) ? 0 : 1;
+	return TC(append_entry)(op->rule.chain, e, h) ? 0 : 1;
+}
+
+/* The whole queue, in order, then one commit: the kernel swaps the table at once. */
 int FN(commit)(struct fw_tx *tx, struct cni_err *err)
 {
 	struct xtc_handle *h = TC(init)(tx->table);
@@ -84,6 +98,16 @@ int FN(commit)(struct fw_tx *tx, struct cni_err *err)
 		case FW_OP_DELETE_CHAIN:
 			ok = TC(flush_entries)(op->chain.name, h) &&
 			     TC(delete_chain)(op->chain.name, h);
+			break;
+		case FW_OP_ADD_RULE:
+			switch (add_rule(op, tx->family, h, err)) {
+			case -1:
+				TC(free)(h);
+				return cni_err_wrap(err, "iptables-legacy table %s", tx->table);
+			case 1:
+				ok = 0;
+				break;
+			}
 			break;
 		default:
 			break;

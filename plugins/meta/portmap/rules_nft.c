@@ -1,9 +1,12 @@
-/* portmap on nftables: tables ip/ip6 cni_hostport, one rule per mapping, comment = container ID. */
+/* portmap on nftables: tables ip/ip6 cni_hostport, one rule per mapping, tagged with its
+ * attachment. */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "fw/fw.h"
+#include "fw/sha512.h"
 #include "portmap.h"
 
 #define TABLE	    "cni_hostport"
@@ -14,6 +17,43 @@
 #define CHAIN_MASQ   "masquerading"
 #define PRIO_DSTNAT  (-100)
 #define PRIO_SRCNAT  100
+
+/* nft keeps at most 127 bytes of a rule comment (NFTNL_UDATA_COMMENT_MAXLEN with its NUL). */
+#define TAG_MAX 128
+
+/*
+ * The comment of an attachment's rules: the reference's text (the container ID), then the
+ * network, so that DEL and GC on one network leave the same container's rules on another network
+ * alone (the reference's rules carry the ID only, and its GC takes every network's). A network
+ * name too long to fit is replaced by a hash of it.
+ */
+static void nft_tag(const char *id, const char *net, char out[TAG_MAX])
+{
+	uint8_t sum[64];
+
+	if (strlen(id) + strlen(" net:") + strlen(net) < TAG_MAX) {
+		snprintf(out, TAG_MAX, "%s net:%s", id, net);
+		return;
+	}
+	fw_sha512(net, strlen(net), sum);
+	snprintf(out, TAG_MAX, "%s net#%02x%02x%02x%02x%02x%02x%02x%02x", id, sum[0], sum[1],
+		 sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
+}
+
+/* The container ID of a comment tagged for network net, or false when not net's. */
+static bool nft_tag_id(const char *comment, const char *net, char id[TAG_MAX])
+{
+	char suffix[TAG_MAX];
+	size_t n = strlen(comment), ns;
+
+	nft_tag("", net, suffix);
+	ns = strlen(suffix);
+	if (n <= ns || n >= TAG_MAX || strcmp(comment + n - ns, suffix) != 0)
+		return false;
+	memcpy(id, comment, n - ns);
+	id[n - ns] = '\0';
+	return true;
+}
 
 static int ensure_layout(struct fw_tx *tx, const struct portmap_config *c, int family,
 			 struct cni_err *err)
@@ -80,7 +120,7 @@ static bool host_ip_applies(const struct portmap_mapping *m, int family, bool *u
 	return true;
 }
 
-static int add_masq(struct fw_tx *tx, const struct portmap_config *c, const struct cni_prefix *cont,
+static int add_masq(struct fw_tx *tx, const char *tag, const struct cni_prefix *cont,
 		    const struct cni_prefix *src, struct cni_err *err)
 {
 	struct fw_rule r = {
@@ -90,7 +130,7 @@ static int add_masq(struct fw_tx *tx, const struct portmap_config *c, const stru
 		.daddr = {.set = true,
 			  .prefix = {.ip = cont->ip, .len = cni_ip_bytes(&cont->ip) * 8}},
 		.verdict = FW_VERDICT_MASQUERADE,
-		.comment = c->container_id};
+		.comment = tag};
 
 	return fw_tx_add_rule(tx, &r, false, err);
 }
@@ -100,13 +140,15 @@ static int nft_forward(const struct portmap_config *c, const struct cni_prefix *
 {
 	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
 	int family = cont->ip.family, full = cni_ip_bytes(&cont->ip) * 8;
+	char tag[TAG_MAX];
 
+	nft_tag(c->container_id, c->name, tag);
 	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0 ||
 	    ensure_layout(tx, c, family, err) < 0)
 		return -1;
-	/* A repeated ADD replaces this container's rules instead of doubling them. */
-	if (fw_tx_delete_by_comment(tx, CHAIN_PORTS, c->container_id, false, err) < 0 ||
-	    fw_tx_delete_by_comment(tx, CHAIN_MASQ, c->container_id, false, err) < 0)
+	/* A repeated ADD replaces this attachment's rules instead of doubling them. */
+	if (fw_tx_delete_by_comment(tx, CHAIN_PORTS, tag, false, err) < 0 ||
+	    fw_tx_delete_by_comment(tx, CHAIN_MASQ, tag, false, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->n_mappings; i++) {
 		const struct portmap_mapping *m = &c->mappings[i];
@@ -119,7 +161,7 @@ static int nft_forward(const struct portmap_config *c, const struct cni_prefix *
 				    .verdict = FW_VERDICT_DNAT,
 				    .dnat_ip = cont->ip,
 				    .dnat_port = m->container_port,
-				    .comment = c->container_id};
+				    .comment = tag};
 
 		if (!host_ip_applies(m, family, &use_host_ip))
 			continue;
@@ -134,13 +176,13 @@ static int nft_forward(const struct portmap_config *c, const struct cni_prefix *
 
 		if (c->masq_all)
 			src = (struct cni_prefix){.ip = {.family = family}, .len = 0};
-		if (add_masq(tx, c, cont, &src, err) < 0)
+		if (add_masq(tx, tag, cont, &src, err) < 0)
 			return -1;
 		if (family == AF_INET && !c->masq_all) {
 			struct cni_prefix lo = {.ip = {.family = AF_INET, .addr = {127, 0, 0, 1}},
 						.len = 32};
 
-			if (add_masq(tx, c, cont, &lo, err) < 0)
+			if (add_masq(tx, tag, cont, &lo, err) < 0)
 				return -1;
 		}
 	}
@@ -155,7 +197,9 @@ static int nft_check(const struct portmap_config *c, const struct cni_prefix *co
 	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
 	int family = cont->ip.family;
 	size_t ports = 0, masq = 0;
+	char tag[TAG_MAX];
 
+	nft_tag(c->container_id, c->name, tag);
 	for (size_t i = 0; i < c->n_mappings; i++) {
 		bool use_host_ip;
 
@@ -166,38 +210,52 @@ static int nft_check(const struct portmap_config *c, const struct cni_prefix *co
 		masq = family == AF_INET && !c->masq_all ? 2 : 1;
 	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0)
 		return -1;
-	if (ports && fw_tx_count_rules(tx, CHAIN_PORTS, c->container_id, false) < ports)
+	if (ports && fw_tx_count_rules(tx, CHAIN_PORTS, tag, false) < ports)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"missing hostport rules in \"%s\" chain", CHAIN_PORTS);
-	if (masq && fw_tx_count_rules(tx, CHAIN_MASQ, c->container_id, false) < masq)
+	if (masq && fw_tx_count_rules(tx, CHAIN_MASQ, tag, false) < masq)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
 				"missing hostport rules in \"%s\" chain", CHAIN_MASQ);
 	return 0;
 }
 
-/* Delete the rules whose comment is id (every id not valid, when req is given) in one family. */
-static int nft_remove(int family, const char *id, const struct cni_request *req,
+/*
+ * DEL (req NULL): delete the attachment's rules, and the rules the reference (or an older cni-c)
+ * tagged with the bare container ID. GC: delete the rules tagged for this network whose container
+ * is not in the valid list; untagged rules cannot be told apart by network and are left alone.
+ */
+static int nft_remove(int family, const struct portmap_config *c, const struct cni_request *req,
 		      struct cni_err *err)
 {
 	static const char *const chains[] = {CHAIN_PORTS, CHAIN_HOSTIP, CHAIN_MASQ};
 	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
+	char tag[TAG_MAX], id[TAG_MAX];
 
+	nft_tag(c->container_id ? c->container_id : "", c->name, tag);
 	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0)
 		return -1;
 	for (size_t i = 0; i < 3; i++) {
-		char **ids = NULL;
+		char **comments = NULL;
 		size_t n = 0;
 
-		if (id) {
-			fw_tx_delete_by_comment(tx, chains[i], id, false, err);
+		if (!req) {
+			if (fw_tx_delete_by_comment(tx, chains[i], tag, false, err) < 0 ||
+			    (c->container_id &&
+			     fw_tx_delete_by_comment(tx, chains[i], c->container_id, false, err) <
+				     0))
+				return -1;
 			continue;
 		}
-		if (fw_tx_comments(tx, chains[i], "", &ids, &n, err) < 0)
+		if (fw_tx_comments(tx, chains[i], "", &comments, &n, err) < 0)
 			return -1;
 		for (size_t j = 0; j < n; j++)
-			if (!portmap_container_is_valid(req, ids[j]))
-				fw_tx_delete_by_comment(tx, chains[i], ids[j], false, err);
-		fw_strings_free(ids, n);
+			if (nft_tag_id(comments[j], c->name, id) &&
+			    !portmap_container_is_valid(req, id) &&
+			    fw_tx_delete_by_comment(tx, chains[i], comments[j], false, err) < 0)
+				break;
+		fw_strings_free(comments, n);
+		if (cni_err_is_set(err))
+			return -1;
 	}
 	if (fw_tx_commit(tx, err) < 0)
 		return cni_err_wrap(err, "error deleting nftables rules");
@@ -206,21 +264,17 @@ static int nft_remove(int family, const char *id, const struct cni_request *req,
 
 static int nft_unforward(const struct portmap_config *c, struct cni_err *err)
 {
-	if (nft_remove(AF_INET, c->container_id, NULL, err) < 0)
+	if (nft_remove(AF_INET, c, NULL, err) < 0)
 		return -1;
-	return nft_remove(AF_INET6, c->container_id, NULL, err);
+	return nft_remove(AF_INET6, c, NULL, err);
 }
 
-/*
- * The nftables rules carry only the container ID (as the reference's), so GC keeps every rule
- * whose container has an attachment in the valid list and removes the others.
- */
 static int nft_gc(const struct portmap_config *c, const struct cni_request *req,
 		  struct cni_err *err)
 {
-	if (nft_remove(AF_INET, NULL, req, err) < 0)
+	if (nft_remove(AF_INET, c, req, err) < 0)
 		return -1;
-	return nft_remove(AF_INET6, NULL, req, err);
+	return nft_remove(AF_INET6, c, req, err);
 }
 
 const struct portmap_backend portmap_nftables = {
