@@ -6,6 +6,9 @@
 load helpers/common
 
 setup() {
+	# The first IFB a test makes loads the ifb module, which by default also creates ifb0 and
+	# ifb1 in the root namespace; loaded with numifbs=0 first, it creates none.
+	modprobe -q ifb numifbs=0 2>/dev/null || true
 	cni_setup
 	BR="${PFX}b"
 	NET=bw-net

@@ -16,6 +16,7 @@ setup() {
 	[ -x /usr/bin/busybox ] && file -L /usr/bin/busybox | grep -q 'statically linked' ||
 		skip "no static busybox to build an image from"
 	cni_setup
+	ip netns list 2>/dev/null | awk '{print $1}' >"$TMP/netns.before"
 	MASTER="${PFX}m"
 	NB="$PFX-nb"
 	cni_add_ns nb
@@ -63,7 +64,14 @@ setup() {
 }
 
 teardown() {
+	local n
 	[ -n "${TMP:-}" ] && [ -x "$TMP/podman.sh" ] && pod rm -a -f -t 0 >/dev/null 2>&1
+	# podman names its netns netns-<uuid> in /run/netns; its bind mounts lived in our private
+	# mount namespaces, so only the files are left: remove the ones this test made.
+	for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^netns-' || true); do
+		grep -qx "$n" "$TMP/netns.before" 2>/dev/null || ip netns del "$n" 2>/dev/null ||
+			rm -f "/run/netns/$n"
+	done
 	cni_teardown
 }
 

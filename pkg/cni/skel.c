@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 
 #include "cni/args.h"
+#include "cni/cleanup.h"
 #include "cni/log.h"
 #include "cni/names.h"
 #include "cni/request.h"
+#include "cni/stdin.h"
 #include "cni/version.h"
 
 static void print_supported_versions(FILE *f, const char *sep, const char *quote)
@@ -34,17 +36,17 @@ static int incompatible_version(const char *version, struct cni_err *err)
 
 static json_t *read_stdin(struct cni_err *err, bool allow_empty)
 {
+	_cleanup_free_ char *buf = NULL;
 	json_error_t jerr;
 	json_t *config;
+	size_t len;
 
-	config = json_loadf(stdin, JSON_DECODE_ANY | (allow_empty ? JSON_DISABLE_EOF_CHECK : 0),
+	if (cni_stdin_read(stdin, &buf, &len, err) < 0)
+		return NULL;
+	config = json_loadb(buf, len, JSON_DECODE_ANY | (allow_empty ? JSON_DISABLE_EOF_CHECK : 0),
 			    &jerr);
 	if (!config) {
-		if (ferror(stdin))
-			cni_errf(err, CNI_ERR_IO, errno, "error reading from stdin");
-		else
-			cni_errf(err, CNI_ERR_DECODE, 0, "error unmarshall network config: %s",
-				 jerr.text);
+		cni_errf(err, CNI_ERR_DECODE, 0, "error unmarshall network config: %s", jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(config)) {
@@ -60,9 +62,15 @@ static json_t *read_stdin(struct cni_err *err, bool allow_empty)
 static int answer_version(struct cni_err *err)
 {
 	char version[16] = CNI_VERSION_LATEST;
-	json_t *config = json_loadf(stdin, 0, &(json_error_t){0});
-	const json_t *v = json_object_get(config, "cniVersion");
+	_cleanup_free_ char *buf = NULL;
+	const json_t *v;
+	json_t *config;
+	size_t len;
 
+	if (cni_stdin_read(stdin, &buf, &len, err) < 0)
+		return -1;
+	config = json_loadb(buf, len, 0, &(json_error_t){0});
+	v = json_object_get(config, "cniVersion");
 	if (json_is_string(v) && json_string_value(v)[0])
 		snprintf(version, sizeof(version), "%s", json_string_value(v));
 	json_decref(config);

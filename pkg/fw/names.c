@@ -3,14 +3,14 @@
 #include <string.h>
 
 #include "fw/names.h"
-#include "fw/sha512.h"
+#include "cni/sha512.h"
 
 void fw_hash_name(char *out, size_t length, const char *prefix, const char *text)
 {
 	uint8_t digest[64];
 	size_t n = strlen(prefix);
 
-	fw_sha512(text, strlen(text), digest);
+	cni_sha512(text, strlen(text), digest);
 	memcpy(out, prefix, n);
 	for (size_t i = 0; n < length; i++) {
 		char two[3];

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/* prefix + hex(sha512(text)), cut to length chars (MustFormatHashWithPrefix). */
+/* prefix + hex(cni_sha512(text)), cut to length chars (MustFormatHashWithPrefix). */
 void fw_hash_name(char *out, size_t length, const char *prefix, const char *text);
 /* "CNI-" + prefix + hash(name + id), 28 chars (MustFormatChainNameWithPrefix). */
 void fw_chain_name(char out[32], const char *network, const char *container_id, const char *prefix);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fw/sha512.h"
+#include "cni/sha512.h"
 #include "nl/tc.h"
 #include "tc/tc.h"
 
@@ -12,7 +12,7 @@ void tc_ifb_name(const char *network, const char *container_id, char out[NL_IFNA
 	uint8_t sum[64];
 	int n = snprintf(joined, sizeof(joined), "%s%s", network, container_id);
 
-	fw_sha512(joined, (size_t)n < sizeof(joined) ? (size_t)n : sizeof(joined) - 1, sum);
+	cni_sha512(joined, (size_t)n < sizeof(joined) ? (size_t)n : sizeof(joined) - 1, sum);
 	/* utils.MustFormatHashWithPrefix(15, "bwp", ...): prefix plus the first 12 hex digits. */
 	snprintf(out, NL_IFNAMSIZ, "bwp%02x%02x%02x%02x%02x%02x", sum[0], sum[1], sum[2], sum[3],
 		 sum[4], sum[5]);

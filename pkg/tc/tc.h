@@ -20,7 +20,7 @@ struct tc_rate {
 	uint64_t burst;
 };
 
-/* The reference's IFB name: "bwp" + sha512(network + containerID) in hex, 15 characters. */
+/* The reference's IFB name: "bwp" + cni_sha512(network + containerID) in hex, 15 characters. */
 void tc_ifb_name(const char *network, const char *container_id, char out[NL_IFNAMSIZ]);
 
 /* Create the IFB name (up, mtu, txqueuelen 0) labelled with alias; undo deletes it. */

@@ -36,6 +36,8 @@ cni_teardown() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	# DPDK processes of the test (file-prefix "$PFX-...") leave their runtime directory behind.
+	[ -n "${PFX:-}" ] && rm -rf /var/run/dpdk/"$PFX"-*
 	return 0
 }
 

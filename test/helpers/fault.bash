@@ -41,7 +41,9 @@ fault_site() {
 # What must not change, normalized by one jq: no counters, timers or lifetimes. Carrier follows
 # ports with the kernel's linkwatch delay, and IPv6 link-local addresses and their routes come and
 # go with carrier and DAD timing: those are the kernel's, and their link is compared anyway.
-# Neighbours a pod's traffic made are the kernel's too: only permanent ones are ours.
+# Neighbours a pod's traffic made are the kernel's too: only permanent ones are ours. Multicast
+# FDB entries (33:33:*, 01:00:5e:*) mirror the kernel's group memberships, which it joins late
+# (e.g. IPv6 subnet-router anycast once forwarding is on).
 FAULT_JQ='
 def carrier: . - ["LOWER_UP", "NO-CARRIER", "M-DOWN"] | sort;
 .k as $k | .v[] |
@@ -51,7 +53,8 @@ elif $k == "addr" then .ifname as $i | .addr_info[] | select(.family != "inet6" 
 	| {$k, ifname: $i, family, local: .local, prefixlen, scope, label: .label}
 elif $k == "route" then del(.expires) | .flags -= ["linkdown"]
 	| select(.protocol != "kernel" or ((.dst | test("^(fe80|ff00)")) | not)) | {$k} + .
-elif $k == "fdb" then {$k, mac, ifname, master, vlan, dst, vni, flags, state}
+elif $k == "fdb" then select((.mac | test("^(33:33|01:00:5e):")) | not)
+	| {$k, mac, ifname, master, vlan, dst, vni, flags, state}
 elif $k == "qdisc" then {$k, kind, handle, dev, parent, root}
 else {$k} + . end'
 

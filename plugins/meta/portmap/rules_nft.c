@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include "fw/fw.h"
-#include "fw/sha512.h"
+#include "cni/sha512.h"
 #include "portmap.h"
 
 #define TABLE	    "cni_hostport"
@@ -35,7 +35,7 @@ static void nft_tag(const char *id, const char *net, char out[TAG_MAX])
 		snprintf(out, TAG_MAX, "%s net:%s", id, net);
 		return;
 	}
-	fw_sha512(net, strlen(net), sum);
+	cni_sha512(net, strlen(net), sum);
 	snprintf(out, TAG_MAX, "%s net#%02x%02x%02x%02x%02x%02x%02x%02x", id, sum[0], sum[1],
 		 sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
 }

@@ -11,7 +11,7 @@
 #include "cni/err.h"
 #include "cni/result.h"
 #include "libcni/libcni.h"
-#include "sha512.h"
+#include "cni/sha512.h"
 
 #define DEFAULT_NET_DIR "/etc/cni/net.d"
 
@@ -106,12 +106,12 @@ static int abs_path(const char *in, char *out, size_t len, struct cni_err *err)
 	return 0;
 }
 
-/* "cnitool-" and the first 10 bytes of sha512(netns path) in hex, as upstream. */
+/* "cnitool-" and the first 10 bytes of cni_sha512(netns path) in hex, as upstream. */
 static void container_id(const char *netns, char out[8 + 20 + 1])
 {
-	uint8_t digest[SHA512_DIGEST_LENGTH];
+	uint8_t digest[CNI_SHA512_LEN];
 
-	sha512(netns, strlen(netns), digest);
+	cni_sha512(netns, strlen(netns), digest);
 	strcpy(out, "cnitool-");
 	for (int i = 0; i < 10; i++)
 		sprintf(out + 8 + 2 * i, "%02x", digest[i]);

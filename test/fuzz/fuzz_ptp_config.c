@@ -1,0 +1,19 @@
+/* Fuzz target: the ptp plugin's config parser (plugins/main/ptp/config.c) on a request. */
+#include <stdint.h>
+
+#include "../../plugins/main/ptp/config.h"
+#include "request_input.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cni_request req;
+	struct ptp_config c;
+	struct cni_err err;
+
+	if (fuzz_request_init(&req, data, size, &err) == 0)
+		ptp_config_parse(&req, &c, &err);
+	fuzz_request_free(&req);
+	return 0;
+}
