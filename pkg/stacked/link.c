@@ -11,30 +11,19 @@
 #include "nl/child_link.h"
 #include "nl/link_delete.h"
 #include "stacked/stacked.h"
+#include "nl/pod_handles.h"
 
 int stacked_open(struct stacked_run *run, const struct cni_request *req, struct cni_err *err)
 {
 	memset(run, 0, sizeof(*run));
 	run->req = req;
 	run->ns_fd = -1;
-	if (nl_handle_open(-1, &run->host, err) < 0)
-		return -1;
-	if (!req->netns)
-		return 0;
-	run->ns_fd = ns_open(req->netns, err);
-	if (run->ns_fd < 0)
-		return -1;
-	return nl_handle_open(run->ns_fd, &run->ctr, err);
+	return nl_pod_handles_open(req->netns, &run->host, &run->ns_fd, &run->ctr, err);
 }
 
 void stacked_close(struct stacked_run *run)
 {
-	if (run->ctr)
-		nl_handle_close(run->ctr);
-	if (run->host)
-		nl_handle_close(run->host);
-	if (run->ns_fd >= 0)
-		close(run->ns_fd);
+	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
 }
 
 struct undo_link {

@@ -12,6 +12,7 @@
 #include "ipam/apply.h"
 #include "ipam/ipam.h"
 #include "netns/netns.h"
+#include "nl/pod_handles.h"
 
 /* How long the host end of the veth may take to become operationally up. */
 #define BRIDGE_PORT_UP_MS 5000
@@ -76,12 +77,7 @@ static int set_interface_mac(struct cni_result *r, size_t i, const char *mac, st
 
 static void bridge_run_close(struct bridge_run *run)
 {
-	if (run->ctr)
-		nl_handle_close(run->ctr);
-	if (run->host)
-		nl_handle_close(run->host);
-	if (run->ns_fd >= 0)
-		close(run->ns_fd);
+	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
 }
 
 /* Parse, then open the host handle and, when netns is set, the container's netns and handle. */
@@ -93,15 +89,11 @@ static int bridge_run_open(struct bridge_run *run, const struct cni_request *req
 	run->ns_fd = -1;
 	if (bridge_config_parse(req, &run->conf, err) < 0)
 		return -1;
-	if (nl_handle_open(-1, &run->host, err) < 0)
-		return -1;
+	int ret = nl_pod_handles_open(req->netns, &run->host, &run->ns_fd, &run->ctr, err);
+
+	/* Set even when the pod's netns is gone: DEL goes on with the host side. */
 	run->bridge.host = run->host;
-	if (!req->netns)
-		return 0;
-	run->ns_fd = ns_open(req->netns, err);
-	if (run->ns_fd < 0)
-		return -1;
-	return nl_handle_open(run->ns_fd, &run->ctr, err);
+	return ret;
 }
 
 /* IPAM: reserve, compute gateways, configure the container's interface, gateways on the bridge. */

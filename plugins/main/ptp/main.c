@@ -10,6 +10,7 @@
 #include "ipam/ipam.h"
 #include "netns/netns.h"
 #include "ptp.h"
+#include "nl/pod_handles.h"
 
 static void undo_ipam_del(void *arg)
 {
@@ -22,12 +23,7 @@ static void undo_ipam_del(void *arg)
 
 static void ptp_run_close(struct ptp_run *run)
 {
-	if (run->ctr)
-		nl_handle_close(run->ctr);
-	if (run->host)
-		nl_handle_close(run->host);
-	if (run->ns_fd >= 0)
-		close(run->ns_fd);
+	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
 }
 
 /* Parse, then open the host handle and, when netns is set, the container's netns and handle. */
@@ -38,14 +34,7 @@ static int ptp_run_open(struct ptp_run *run, const struct cni_request *req, stru
 	run->ns_fd = -1;
 	if (ptp_config_parse(req, &run->conf, err) < 0)
 		return -1;
-	if (nl_handle_open(-1, &run->host, err) < 0)
-		return -1;
-	if (!req->netns)
-		return 0;
-	run->ns_fd = ns_open(req->netns, err);
-	if (run->ns_fd < 0)
-		return -1;
-	return nl_handle_open(run->ns_fd, &run->ctr, err);
+	return nl_pod_handles_open(req->netns, &run->host, &run->ns_fd, &run->ctr, err);
 }
 
 /* Reserve the pod's IPs (released again if a later step fails); each needs a gateway. */

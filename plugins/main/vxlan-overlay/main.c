@@ -11,18 +11,14 @@
 #include "ipam/ipam.h"
 #include "netns/netns.h"
 #include "run.h"
+#include "nl/pod_handles.h"
 
 /* How long the host end of the veth may take to become operationally up. */
 #define PORT_UP_MS 5000
 
 static void vxo_run_close(struct vxo_run *run)
 {
-	if (run->ctr)
-		nl_handle_close(run->ctr);
-	if (run->host)
-		nl_handle_close(run->host);
-	if (run->ns_fd >= 0)
-		close(run->ns_fd);
+	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
 	json_decref(run->ipam);
 	vxo_config_free(&run->conf);
 }
@@ -41,15 +37,11 @@ static int vxo_run_open(struct vxo_run *run, const struct cni_request *req, bool
 		return -1;
 	run->ipam_req = *req;
 	run->ipam_req.ipam = run->ipam;
-	if (nl_handle_open(-1, &run->host, err) < 0)
-		return -1;
+	int ret = nl_pod_handles_open(req->netns, &run->host, &run->ns_fd, &run->ctr, err);
+
+	/* Set even when the pod's netns is gone: DEL goes on with the host side. */
 	run->node.h = run->bridge.host = run->host;
-	if (!req->netns)
-		return 0;
-	run->ns_fd = ns_open(req->netns, err);
-	if (run->ns_fd < 0)
-		return -1;
-	return nl_handle_open(run->ns_fd, &run->ctr, err);
+	return ret;
 }
 
 /* The node's objects, reconciled: VXLAN device, bridge with the overlay MTU, peers' entries. */

@@ -6,6 +6,7 @@
 #include "bandwidth.h"
 #include "netns/netns.h"
 #include "tc/tc.h"
+#include "nl/pod_handles.h"
 
 int bw_run_open(struct bw_run *run, const struct cni_request *req, struct cni_err *err)
 {
@@ -19,24 +20,12 @@ int bw_run_open(struct bw_run *run, const struct cni_request *req, struct cni_er
 		snprintf(run->alias, sizeof(run->alias), BW_ALIAS_PREFIX "%s %s", req->name,
 			 req->container_id);
 	}
-	if (nl_handle_open(-1, &run->host, err) < 0)
-		return -1;
-	if (!req->netns)
-		return 0;
-	run->ns_fd = ns_open(req->netns, err);
-	if (run->ns_fd < 0)
-		return -1;
-	return nl_handle_open(run->ns_fd, &run->ctr, err);
+	return nl_pod_handles_open(req->netns, &run->host, &run->ns_fd, &run->ctr, err);
 }
 
 void bw_run_close(struct bw_run *run)
 {
-	if (run->ctr)
-		nl_handle_close(run->ctr);
-	if (run->host)
-		nl_handle_close(run->host);
-	if (run->ns_fd >= 0)
-		close(run->ns_fd);
+	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
 }
 
 static bool lists_host_interface(const struct cni_result *prev, const char *name)
