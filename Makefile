@@ -21,13 +21,14 @@ PKGS        := jansson libnl-route-3.0 libnl-3.0
 # pkg/fw's libraries. Debian ships libmnl, libip4tc and libip6tc as shared objects only: no binary
 # links them; pkg/fw loads them with dlopen on first use (pkg/fw/lazy.h). So the binaries in
 # FW_BINS link libc dynamically (for dlopen) and everything else (jansson, libnl, libnftnl)
-# statically; the other binaries stay fully static.
+# statically; the other binaries stay fully static. Like those, they are not PIE: a PIE start
+# relocates every pointer of the static archives (~700 of them) at each run.
 FW_PKGS     := libnftnl libmnl libip4tc libip6tc
 FW_BINS     := portmap bridge ptp firewall
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) $(FW_PKGS) 2>/dev/null)
 ifeq ($(STATIC),1)
 PKG_LIBS     = -static -Wl,--no-warnings $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
-FW_LIBS      = -Wl,--no-warnings -Wl,-Bstatic -ljansson -lnl-route-3 -lnl-3 -lnftnl \
+FW_LIBS      = -no-pie -Wl,--no-warnings -Wl,-Bstatic -ljansson -lnl-route-3 -lnl-3 -lnftnl \
                -Wl,-Bdynamic -lpthread
 else
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

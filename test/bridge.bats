@@ -94,6 +94,26 @@ reserved() {
 	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
 
+@test "bridge: the reference's sysctls: arp_notify, accept_dad, accept_ra, forwarding" {
+	ip netns exec "$NODE" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+	c=$(conf 1.1.0 '{"ipam": {"ranges": [[{"subnet": "10.77.0.0/24"}], [{"subnet": "fd00:77::/64"}]]}}')
+	c=$(jq -c 'del(.ipam.subnet)' <<<"$c")
+	run cni_exec bridge ADD "$c"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(ip netns exec "$CTR" cat /proc/sys/net/ipv4/conf/eth0/arp_notify)" = 1 ]
+	[ "$(ip netns exec "$CTR" cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ]
+	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv6/conf/"$BR"/accept_ra)" = 0 ]
+	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1 ]
+	# The next ADD puts back what somebody changed on the existing bridge, as the reference.
+	ip netns exec "$NODE" sysctl -qw net.ipv6.conf."$BR".accept_ra=2 net.ipv4.ip_forward=0
+	cni_add_ns c2
+	CONTAINER_ID=ctr2 CNI_NETNS=/run/netns/$PFX-c2 run cni_exec bridge ADD "$c"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv6/conf/"$BR"/accept_ra)" = 0 ]
+	[ "$(ip netns exec "$NODE" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+}
+
 @test "bridge: two containers on one bridge ping each other" {
 	cni_add_ns c2
 	run cni_exec bridge ADD "$(conf 1.0.0)"

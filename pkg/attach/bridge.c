@@ -50,8 +50,10 @@ int attach_bridge_ensure(struct attach_bridge *b, const struct attach_bridge_opt
 	if (o->promisc && nl_link_set_promisc(b->host, b->link.ifindex, true, err) < 0)
 		return cni_err_wrap(err, "could not set promiscuous mode on \"%s\"", o->name);
 	/* We own the routes of this interface: no router advertisements (best effort). */
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", o->name);
-	nl_sysctl_write(b->host, key, "0", &ignored);
+	if (b->link.ipv6_accept_ra > 0) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", o->name);
+		nl_sysctl_write(b->host, key, "0", &ignored);
+	}
 	if (nl_link_set_up(b->host, b->link.ifindex, true, err) < 0)
 		return cni_err_wrap(err, "failed to set \"%s\" up", o->name);
 	return 0;

@@ -149,20 +149,6 @@ static int vlan_interface(struct attach_bridge *b, const struct attach_gateway_o
 	return 0;
 }
 
-static int enable_forwarding(struct attach_bridge *b, int family, struct cni_err *err)
-{
-	const char *key =
-		family == AF_INET ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding";
-	char value[8];
-
-	/* The namespace the plugin runs in (b->host), never reached from elsewhere. */
-	if (nl_sysctl_read(b->host, key, value, sizeof(value), err) == 0 && strcmp(value, "1") == 0)
-		return 0;
-	if (nl_sysctl_write(b->host, key, "1", err) < 0)
-		return cni_err_wrap(err, "failed to enable forwarding");
-	return 0;
-}
-
 int attach_gateways_apply(struct attach_bridge *b, const struct attach_gateway_options *o,
 			  struct cni_result *result, struct cni_err *err)
 {
@@ -196,8 +182,9 @@ int attach_gateways_apply(struct attach_bridge *b, const struct attach_gateway_o
 							    : "bridge");
 			any = true;
 		}
-		if (any && enable_forwarding(b, families[f], err) < 0)
-			return -1;
+		/* The namespace the plugin runs in (b->host), never reached from elsewhere. */
+		if (any && nl_forwarding_enable(b->host, families[f], err) < 0)
+			return cni_err_wrap(err, "failed to enable forwarding");
 	}
 	return 0;
 }

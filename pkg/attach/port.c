@@ -20,7 +20,10 @@ static int random_veth_name(char name[NL_IFNAMSIZ], struct cni_err *err)
 	return 0;
 }
 
-/* Both ends in one request: the far end is born in its namespace, never moved. */
+/*
+ * Both ends in one request: the far end is born in its namespace, never moved, and the host end
+ * is born up and on the bridge (a failure to enslave it removes the pair).
+ */
 static int veth_create(struct attach_bridge *b, int peer_ns_fd, const char *ifname,
 		       const struct attach_port_options *o, char host_name[NL_IFNAMSIZ],
 		       struct cni_err *err)
@@ -32,6 +35,7 @@ static int veth_create(struct attach_bridge *b, int peer_ns_fd, const char *ifna
 		.mtu = o->mtu,
 		.ns_fd = -1,
 		.up = true,
+		.master = b->link.ifindex,
 		.kind = &nl_link_kind_veth,
 		.options = &vo,
 	};
@@ -113,12 +117,10 @@ int attach_port_add(struct attach_bridge *b, struct nl_handle *peer, int peer_ns
 		return -1;
 	if (nl_link_get_by_name(peer, ifname, far_end, err) < 0)
 		return -1;
-	if (nl_link_set_master(b->host, host_end->ifindex, b->link.ifindex, err) < 0)
-		return cni_err_wrap(err, "failed to connect \"%s\" to bridge %s", host_name,
-				    b->link.name);
-	if (nl_bridge_port_set_hairpin(b->host, host_end->ifindex, o->hairpin, err) < 0)
+	/* A new port has both off. */
+	if (o->hairpin && nl_bridge_port_set_hairpin(b->host, host_end->ifindex, true, err) < 0)
 		return cni_err_wrap(err, "failed to setup hairpin mode for %s", host_name);
-	if (nl_bridge_port_set_isolated(b->host, host_end->ifindex, o->isolated, err) < 0)
+	if (o->isolated && nl_bridge_port_set_isolated(b->host, host_end->ifindex, true, err) < 0)
 		return cni_err_wrap(err, "failed to set isolated on for %s", host_name);
 	if (port_vlans(b, host_end->ifindex, o, err) < 0)
 		return cni_err_wrap(err, "interface \"%s\"", host_name);

@@ -138,27 +138,22 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-/* Read a whole small file; -1 when it cannot be read or is too large to be a reservation. */
+/*
+ * Read a whole small file; -1 when it cannot be read or is too large to be a reservation. One
+ * read: a regular file shorter than the buffer comes whole (every ADD reads every reservation).
+ */
 static ssize_t read_small(int dir_fd, const char *name, char *buf, size_t size)
 {
 	_cleanup_close_ int fd =
 		openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	size_t used = 0;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	while ((n = read(fd, buf + used, size - used)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		used += (size_t)n;
-		if (used == size)
-			return -1;
-	}
-	return (ssize_t)used;
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n < 0 || (size_t)n == size ? -1 : n;
 }
 
 static void closedirp(DIR **d)
@@ -266,11 +261,16 @@ bool ipam_owner_parse(const char *content, size_t len, struct ipam_owner *o)
  * Write all of data to name with the given open flags, like Go's os.WriteFile/OpenFile+Write, but
  * never through a symlink planted in the store (Go's would follow it).
  */
-static int write_file(int dir_fd, const char *name, int flags, const char *data, size_t len)
+/*
+ * Write data as the whole content of name: a new file (EEXIST when it exists), or an existing
+ * one rewritten in place and cut only past the new end. last_reserved_ip.N is rewritten on every
+ * ADD, and an O_TRUNC there would free and reallocate its block each time.
+ */
+static int write_file(int dir_fd, const char *name, bool new_file, const char *data, size_t len)
 {
-	int fd = cni_fault("file") < 0
-			 ? -1
-			 : openat(dir_fd, name, flags | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int flags = O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (new_file ? O_EXCL : 0);
+	int fd = cni_fault("file") < 0 ? -1 : openat(dir_fd, name, flags, 0600);
+	struct stat st;
 	size_t done = 0;
 	int saved;
 
@@ -285,6 +285,9 @@ static int write_file(int dir_fd, const char *name, int flags, const char *data,
 			goto out_close;
 		done += (size_t)n;
 	}
+	if (!new_file &&
+	    (fstat(fd, &st) < 0 || (st.st_size > (off_t)len && ftruncate(fd, (off_t)len) < 0)))
+		goto out_close;
 	return close(fd);
 
 out_close:
@@ -308,7 +311,7 @@ int ipam_store_reserve(struct ipam_store *s, const struct cni_ip *ip, const char
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return cni_errf(err, CNI_ERR_INVALID_ENV, 0,
 				"container ID and interface name too long");
-	if (write_file(s->dir_fd, name, O_CREAT | O_EXCL, data, (size_t)n) < 0) {
+	if (write_file(s->dir_fd, name, true, data, (size_t)n) < 0) {
 		if (errno == EEXIST)
 			return 0;
 		cni_errf(err, CNI_ERR_IO, errno, "write %s/%s", s->dir, name);
@@ -316,7 +319,7 @@ int ipam_store_reserve(struct ipam_store *s, const struct cni_ip *ip, const char
 		return -1;
 	}
 	snprintf(last, sizeof(last), IPAM_LAST_RESERVED_PREFIX "%zu", range_index);
-	if (write_file(s->dir_fd, last, O_CREAT | O_TRUNC, name, strlen(name)) < 0) {
+	if (write_file(s->dir_fd, last, false, name, strlen(name)) < 0) {
 		cni_errf(err, CNI_ERR_IO, errno, "write %s/%s", s->dir, last);
 		unlinkat(s->dir_fd, name, 0);
 		return -1;

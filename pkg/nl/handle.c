@@ -44,7 +44,8 @@ int nl_handle_open(int ns_fd, struct nl_handle **out, struct cni_err *err)
 	h->ns_fd = ns_fd >= 0 ? fcntl(ns_fd, F_DUPFD_CLOEXEC, 3) : ns_open_current(err);
 	if (h->ns_fd < 0)
 		return ns_fd >= 0 ? cni_errf(err, CNI_ERR_INTERNAL, errno, "dup netns fd") : -1;
-	sock_fd = nl_socket_open_in(h->ns_fd, err);
+	h->here = ns_fd < 0;
+	sock_fd = nl_socket_open_in(nl_handle_enter_fd(h), err);
 	if (sock_fd < 0)
 		goto out_close_ns;
 	h->sock = nl_socket_alloc();
@@ -54,7 +55,7 @@ int nl_handle_open(int ns_fd, struct nl_handle **out, struct cni_err *err)
 	}
 	/* We read ACKs and dumps ourselves (nl_transact) to get the extended ACK message. */
 	nl_socket_disable_auto_ack(h->sock);
-	nl_socket_enable_msg_peek(h->sock);
+	nl_socket_set_msg_buf_size(h->sock, NL_RECV_BUF_SIZE);
 	if (nl_socket_set_fd(h->sock, NETLINK_ROUTE, sock_fd) < 0) {
 		cni_errf(err, CNI_ERR_INTERNAL, 0, "netlink socket setup");
 		goto out_free_sock;

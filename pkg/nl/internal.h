@@ -14,7 +14,14 @@
 struct nl_handle {
 	struct nl_sock *sock;
 	int ns_fd; /* owned dup of the namespace the socket lives in */
+	bool here; /* that namespace is the plugin's own: nothing to enter */
 };
+
+/* The namespace fd for ns_socket()/ns_run(): -1 when the handle's namespace is the current one. */
+static inline int nl_handle_enter_fd(const struct nl_handle *h)
+{
+	return h->here ? -1 : h->ns_fd;
+}
 
 static inline void nl_msg_freep(struct nl_msg **m)
 {
@@ -36,6 +43,15 @@ typedef int (*nl_reply_fn)(const struct nlmsghdr *hdr, void *arg, struct cni_err
  */
 int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
 		struct cni_err *err);
+/*
+ * The same for a get whose one reply may exceed NL_RECV_BUF_SIZE (a PF's VF list): each read is
+ * sized by a peek first. Dumps always are.
+ */
+int nl_transact_large(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		      struct cni_err *err);
+
+/* One read of a reply; replies to plain requests fit, so they take one recvmsg, not two. */
+#define NL_RECV_BUF_SIZE 65536
 
 /* A failed nla_put/nest: the message buffer was too small. */
 int nl_err_msg_full(struct cni_err *err);

@@ -6,6 +6,8 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/ipv6.h>
+#include <sys/socket.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 
@@ -47,6 +49,31 @@ const char *nl_mac_str(const uint8_t mac[NL_MAC_LEN], char buf[NL_MAC_STRLEN])
 	return buf;
 }
 
+/* One entry of IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CONF (an s32 array indexed by DEVCONF_*), or -1. */
+static int link_ipv6_conf(const struct nlattr *af_spec, int index)
+{
+	struct nlattr *inet6[IFLA_INET6_MAX + 1];
+	const struct nlattr *family;
+	int32_t value;
+	int rem;
+
+	if (!af_spec)
+		return -1;
+	nla_for_each_nested(family, af_spec, rem)
+	{
+		if (nla_type(family) != AF_INET6 ||
+		    nla_parse_nested(inet6, IFLA_INET6_MAX, (struct nlattr *)family, NULL) < 0 ||
+		    !inet6[IFLA_INET6_CONF] ||
+		    nla_len(inet6[IFLA_INET6_CONF]) < (int)((index + 1) * sizeof(value)))
+			continue;
+		memcpy(&value,
+		       (const char *)nla_data(inet6[IFLA_INET6_CONF]) + index * sizeof(value),
+		       sizeof(value));
+		return value;
+	}
+	return -1;
+}
+
 int nl_parse_link(const struct nlmsghdr *hdr, struct nl_link_info *info)
 {
 	const struct ifinfomsg *ifi = nlmsg_data(hdr);
@@ -76,6 +103,7 @@ int nl_parse_link(const struct nlmsghdr *hdr, struct nl_link_info *info)
 	if (tb[IFLA_LINKINFO] &&
 	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 && li[IFLA_INFO_KIND])
 		nla_strlcpy(info->kind, li[IFLA_INFO_KIND], sizeof(info->kind));
+	info->ipv6_accept_ra = link_ipv6_conf(tb[IFLA_AF_SPEC], DEVCONF_ACCEPT_RA);
 	return 0;
 }
 

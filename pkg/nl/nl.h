@@ -43,6 +43,7 @@ struct nl_link_info {
 	int link;		     /* IFLA_LINK: a veth's peer ifindex (in the peer's netns) */
 	unsigned flags;		     /* IFF_* */
 	uint8_t operstate;	     /* IF_OPER_* */
+	int ipv6_accept_ra;	     /* net/ipv6/conf/<name>/accept_ra; -1 without IPv6 */
 };
 
 /* Not found fails with errnum ENODEV: see nl_err_is_not_found(). */
@@ -187,6 +188,17 @@ int nl_route_list(struct nl_handle *h, int family, struct nl_route **out, size_t
 int nl_sysctl_read(struct nl_handle *h, const char *key, char *buf, size_t len,
 		   struct cni_err *err);
 int nl_sysctl_write(struct nl_handle *h, const char *key, const char *value, struct cni_err *err);
+
+/*
+ * The same settings by netlink, where the kernel offers it (pkg/nl/devconf.c): an IPv4 devconf
+ * of one link (conf is an IPV4_DEVCONF_* index, e.g. IPV4_DEVCONF_ARP_NOTIFY), and whether the
+ * namespace forwards family (net/ipv4/ip_forward, net/ipv6/conf/all/forwarding).
+ */
+int nl_link_set_ipv4_conf(struct nl_handle *h, int ifindex, int conf, uint32_t value,
+			  struct cni_err *err);
+int nl_forwarding_get(struct nl_handle *h, int family, bool *on, struct cni_err *err);
+/* Turn forwarding of family on in h's namespace, writing the sysctl only when it is off. */
+int nl_forwarding_enable(struct nl_handle *h, int family, struct cni_err *err);
 
 /* ---- waiting for the kernel -------------------------------------------------------------------
  */

@@ -92,8 +92,8 @@ static int nl_handle_reply(const struct nlmsghdr *hdr, nl_reply_fn on_reply, voi
 	return 0;
 }
 
-int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
-		struct cni_err *err)
+static int transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		    bool large, struct cni_err *err)
 {
 	struct nlmsghdr *req = nlmsg_hdr(msg);
 	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
@@ -102,6 +102,10 @@ int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, v
 
 	if (!dump)
 		req->nlmsg_flags |= NLM_F_ACK;
+	if (dump || large)
+		nl_socket_enable_msg_peek(h->sock);
+	else
+		nl_socket_disable_msg_peek(h->sock);
 	nl_complete_msg(h->sock, msg);
 	seq = req->nlmsg_seq;
 	if (cni_fault("netlink") < 0 || nl_send(h->sock, msg) < 0)
@@ -128,4 +132,16 @@ int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, v
 		free(buf);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		struct cni_err *err)
+{
+	return transact(h, msg, on_reply, arg, false, err);
+}
+
+int nl_transact_large(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		      struct cni_err *err)
+{
+	return transact(h, msg, on_reply, arg, true, err);
 }

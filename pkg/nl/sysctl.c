@@ -68,12 +68,13 @@ int nl_sysctl_read(struct nl_handle *h, const char *key, char *buf, size_t len, 
 
 	if (len < 2)
 		return cni_errf(err, CNI_ERR_INTERNAL, EINVAL, "sysctl buffer too small");
-	return ns_run(h->ns_fd, sysctl_read_here, &io, err);
+	return h->here ? sysctl_read_here(&io, err) : ns_run(h->ns_fd, sysctl_read_here, &io, err);
 }
 
 int nl_sysctl_write(struct nl_handle *h, const char *key, const char *value, struct cni_err *err)
 {
 	struct sysctl_io io = {.key = key, .value = value};
 
-	return ns_run(h->ns_fd, sysctl_write_here, &io, err);
+	return h->here ? sysctl_write_here(&io, err)
+		       : ns_run(h->ns_fd, sysctl_write_here, &io, err);
 }

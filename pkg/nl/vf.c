@@ -126,7 +126,7 @@ int nl_vf_get(struct nl_handle *h, int pf_ifindex, unsigned vf, struct nl_vf_sta
 		return -1;
 	if (nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF) < 0)
 		return nl_err_msg_full(err);
-	if (nl_transact(h, msg, vf_reply, &q, err) < 0)
+	if (nl_transact_large(h, msg, vf_reply, &q, err) < 0)
 		return cni_err_wrap(err, "read VF %u of link %d", vf, pf_ifindex);
 	if (!q.found)
 		return cni_errf(err, NL_ERR_CODE, ENOENT, "link %d reports no VF %u", pf_ifindex,

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/ip.h>
+
 #include "bridge.h"
 #include "cni/cleanup.h"
 #include "cni/log.h"
@@ -132,8 +134,8 @@ static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, stru
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", ifname);
 		nl_sysctl_write(run->ctr, key, "1", &ignored);
 	}
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", ifname);
-	nl_sysctl_write(run->ctr, key, "1", &ignored);
+	nl_link_set_ipv4_conf(run->ctr, run->ctr_veth.ifindex, IPV4_DEVCONF_ARP_NOTIFY, 1,
+			      &ignored);
 
 	if (ipam_apply(run->ctr, ifname, result, run->conf.enable_dad ? 0 : IPAM_APPLY_NODAD, err) <
 	    0)
@@ -197,12 +199,10 @@ static int bridge_add(struct cni_request *req, struct cni_result *result, struct
 	    nl_wait_link_oper_up(run.host, run.host_veth.ifindex, BRIDGE_PORT_UP_MS, err) < 0)
 		return cni_err_wrap(err, "bridge port in error state");
 
-	/* MACs may have changed as ports joined and addresses were set: report them as they are. */
-	if (nl_link_get_by_index(run.host, run.host_veth.ifindex, &run.host_veth, err) < 0 ||
-	    nl_link_get_by_index(run.host, run.bridge.link.ifindex, &run.bridge.link, err) < 0)
-		return -1;
-	if (set_interface_mac(result, 0, run.bridge.link.mac_str, err) < 0 ||
-	    set_interface_mac(result, 1, run.host_veth.mac_str, err) < 0)
+	/* The bridge's MAC may have changed as ports joined and addresses were set (a port's
+	 * does not): report it as it is now, as the reference. */
+	if (nl_link_get_by_index(run.host, run.bridge.link.ifindex, &run.bridge.link, err) < 0 ||
+	    set_interface_mac(result, 0, run.bridge.link.mac_str, err) < 0)
 		return -1;
 	if (!cni_dns_is_empty(&req->dns)) {
 		cni_dns_free(&result->dns);

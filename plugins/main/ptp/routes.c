@@ -13,18 +13,6 @@ static int host_len(const struct cni_ip *ip)
 	return ip->family == AF_INET ? 32 : 128;
 }
 
-static int enable_forward_key(struct nl_handle *h, const char *key, struct cni_err *err)
-{
-	struct cni_err ignored = {0};
-	char value[16];
-
-	if (nl_sysctl_read(h, key, value, sizeof(value), &ignored) == 0 && !strcmp(value, "1"))
-		return 0;
-	if (nl_sysctl_write(h, key, "1", err) < 0)
-		return cni_err_wrap(err, "Could not enable IP forwarding");
-	return 0;
-}
-
 int ptp_enable_forward(struct ptp_run *run, const struct cni_result *r, struct cni_err *err)
 {
 	bool v4 = false, v6 = false;
@@ -35,10 +23,9 @@ int ptp_enable_forward(struct ptp_run *run, const struct cni_result *r, struct c
 		else
 			v6 = true;
 	}
-	if (v4 && enable_forward_key(run->host, "net/ipv4/ip_forward", err) < 0)
-		return -1;
-	if (v6 && enable_forward_key(run->host, "net/ipv6/conf/all/forwarding", err) < 0)
-		return -1;
+	if ((v4 && nl_forwarding_enable(run->host, AF_INET, err) < 0) ||
+	    (v6 && nl_forwarding_enable(run->host, AF_INET6, err) < 0))
+		return cni_err_wrap(err, "Could not enable IP forwarding");
 	return 0;
 }
 

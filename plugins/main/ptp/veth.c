@@ -87,8 +87,10 @@ int ptp_veth_add(struct ptp_run *run, struct cni_err *err)
 	if (nl_link_get_by_name(run->ctr, ifname, &run->ctr_veth, err) < 0)
 		return cni_err_wrap(err, "failed to look up \"%s\"", ifname);
 	/* We own the routes of this interface (best effort, as the reference). */
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", host_name);
-	nl_sysctl_write(run->host, key, "0", &ignored);
+	if (run->host_veth.ipv6_accept_ra > 0) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", host_name);
+		nl_sysctl_write(run->host, key, "0", &ignored);
+	}
 	return 0;
 }
 

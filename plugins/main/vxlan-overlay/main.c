@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/ip.h>
+
 #include "cni/cleanup.h"
 #include "cni/log.h"
 #include "ipam/apply.h"
@@ -92,7 +94,6 @@ static int vxo_add_ip(struct vxo_run *run, struct cni_result *result, struct cni
 	_cleanup_(cni_result_free) struct cni_result ipam = {0};
 	const struct attach_gateway_options gateways = {0};
 	struct cni_err ignored = {0};
-	char key[128];
 
 	cni_result_init(&ipam, run->req->cni_version);
 	if (ipam_add(ipam_req, &ipam, err) < 0)
@@ -104,8 +105,8 @@ static int vxo_add_ip(struct vxo_run *run, struct cni_result *result, struct cni
 	if (cni_result_merge_ipam(result, &ipam, 2, err) < 0 ||
 	    attach_gateways_compute(true, true, result, err) < 0)
 		return -1;
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", run->req->ifname);
-	nl_sysctl_write(run->ctr, key, "1", &ignored);
+	nl_link_set_ipv4_conf(run->ctr, run->ctr_veth.ifindex, IPV4_DEVCONF_ARP_NOTIFY, 1,
+			      &ignored);
 	if (ipam_apply(run->ctr, run->req->ifname, result, IPAM_APPLY_NODAD, err) < 0)
 		return -1;
 	return attach_gateways_apply(&run->bridge, &gateways, result, err);
