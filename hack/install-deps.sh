@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="make gcc pkg-config libc6-dev
-libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libip4tc-dev libip6tc-dev iptables nftables strace
+libjansson-dev libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libip4tc-dev libip6tc-dev iptables nftables strace conntrack
 clang libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool iperf3
 libcmocka-dev bats jq iproute2 iputils-ping procps util-linux kmod
 clang-format valgrind time

@@ -272,3 +272,221 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 		ip netns exec "$NODE" nft flush ruleset
 	done
 }
+
+# ---- stale UDP conntrack entries (containernetworking/plugins#1190) ----
+
+# A UDP echo server in the container on port 53 (or [::]:53 with 6): answers "pod:<message>".
+udp_serve() {
+	local fam=${1:-4}
+	ip netns exec "$CTR" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6 if '$fam' == '6' else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('::' if '$fam' == '6' else '0.0.0.0', 53)); print('ready', flush=True)
+while True:
+    d, a = s.recvfrom(512); s.sendto(b'pod:' + d, a)
+" >"$TMP/udp.out" 2>&1 &
+	UDP_PID=$!
+	for _ in $(seq 50); do grep -q ready "$TMP/udp.out" 2>/dev/null && return 0; sleep 0.1; done
+	fail "udp server did not start"
+}
+
+# udp_ask NETNS ADDR MESSAGE: one datagram from source port 40000 to ADDR:5353; prints the answer,
+# or "refused" when the node itself answered with port unreachable (the datagram was not DNATed).
+udp_ask() {
+	ip netns exec "$1" python3 -c "
+import socket, sys
+fam = socket.AF_INET6 if ':' in '$2' else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM); s.settimeout(3)
+s.bind(('::' if fam == socket.AF_INET6 else '0.0.0.0', 40000)); s.connect(('$2', 5353))
+s.send(b'$3')
+try:
+    sys.stdout.write(s.recv(512).decode())
+except ConnectionRefusedError:
+    sys.stdout.write('refused')"
+}
+
+# The node's UDP conntrack entries to the hostPort, one line each ("" when none).
+ct_udp() {
+	ip netns exec "$NODE" conntrack -L -f "${1:-ipv4}" -p udp --dport 5353 2>/dev/null || true
+}
+
+# Conntrack only tracks in a netns once something there needs it; on a real node something always
+# does. A filter rule using ct state turns it on in the node netns before the mapping exists.
+ct_enable() {
+	ip netns exec "$NODE" nft -f - <<-'NFT'
+	table inet h22ctwarm {
+		chain pre { type filter hook prerouting priority -300; ct state new counter; }
+	}
+	NFT
+}
+
+@test "UDP conntrack: ADD flushes the stale entry to the hostPort, DEL flushes the DNATed one (#1190)" {
+	command -v conntrack >/dev/null || fail "conntrack(8) missing: hack/install-deps.sh"
+	udp_serve
+	for f in $FW_FLAVOURS; do
+		ct_enable
+		# Before the mapping: the datagram goes to the node, which refuses it; conntrack
+		# keeps that flow, not DNATed (its reply comes from the node's own address).
+		[ "$(udp_ask "$PEER" 10.67.0.1 "early-$f")" = refused ] || fail "$f: answered before ADD"
+		ct_udp | grep -q 'src=10.67.0.2 dst=10.67.0.1 sport=40000 dport=5353 .*src=10.67.0.1 dst=10.67.0.2 sport=5353 dport=40000' ||
+			fail "$f: no stale entry before ADD: $(ct_udp)"
+		run pm "$f" ADD "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f ADD: $output"
+		[ -z "$(ct_udp)" ] || fail "$f: stale entry survived ADD: $(ct_udp)"
+		# The same flow (same source port) now reaches the pod through the new DNAT.
+		[ "$(udp_ask "$PEER" 10.67.0.1 "late-$f")" = "pod:late-$f" ] || fail "$f: pod not reached after ADD"
+		ct_udp | grep -q 'src=10.66.0.2 dst=10.67.0.2 sport=53 dport=40000' ||
+			fail "$f: no DNATed entry: $(ct_udp)"
+		run pm "$f" DEL "$(conf "$f")"
+		[ "$status" -eq 0 ] || fail "$f DEL: $output"
+		[ -z "$(ct_udp)" ] || fail "$f: DNATed entry survived DEL: $(ct_udp)"
+		# Without the entry the flow no longer reaches the removed mapping's pod.
+		[ "$(udp_ask "$PEER" 10.67.0.1 "gone-$f")" = refused ] || fail "$f: pod still reached after DEL"
+		ip netns exec "$NODE" conntrack -F 2>/dev/null
+		ip netns exec "$NODE" nft flush ruleset
+	done
+}
+
+# ---- IPv6 ----
+
+# A dual-stack bridge + host-local attachment in the container (eth0 on bridge ${PFX}b, gateway
+# fd00:88::1) and the peer reachable over fd67::/64; prints the bridge's result. hairpinMode as
+# podman sets it: hairpin traffic leaves by the bridge port it came in on, which the bridge
+# refuses otherwise when br_netfilter is loaded.
+v6_attach() {
+	ip netns exec "$NODE" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$CTR" link del eth0
+	ip -n "$NODE" addr add fd67::1/64 dev "${PFX}p" nodad
+	ip -n "$PEER" addr add fd67::2/64 dev eth0 nodad
+	ip -n "$PEER" -6 route add default via fd67::1
+	jq -nc --arg br "${PFX}b" --arg dd "$DATA_DIR" \
+		'{cniVersion: "1.0.0", name: "pmnet", type: "bridge", bridge: $br, isGateway: true, hairpinMode: true,
+		  ipam: {type: "host-local", dataDir: $dd, routes: [{dst: "0.0.0.0/0"}, {dst: "::/0"}],
+			 ranges: [[{subnet: "10.88.0.0/24"}], [{subnet: "fd00:88::/64"}]]}}' >"$TMP/br.json"
+	cni_exec bridge ADD "$(cat "$TMP/br.json")"
+}
+
+# conf6 FLAVOUR PREVRESULT: portmap after the dual-stack bridge, one TCP mapping 8080 -> 80.
+conf6() {
+	jq -nc --arg b "$(fw_backend_key "$1")" --argjson p "$2" \
+		'{cniVersion: "1.0.0", name: "pmnet", type: "portmap", backend: $b,
+		  capabilities: {portMappings: true},
+		  runtimeConfig: {portMappings: [{hostPort: 8080, containerPort: 80, protocol: "tcp"}]},
+		  prevResult: $p}'
+}
+
+# A one-shot-per-connection TCP server on [::]:80 in the container (IPv4 too) answering the peer.
+serve6() {
+	ip netns exec "$CTR" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", 80)); s.listen(8); print("ready", flush=True)
+while True:
+    c, a = s.accept(); c.send((a[0] + "\n").encode()); c.close()
+' >"$TMP/server.out" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 50); do grep -q ready "$TMP/server.out" 2>/dev/null && return 0; sleep 0.1; done
+	fail "server did not start"
+}
+
+@test "IPv6: dual-stack bridge attachment, [node v6]:hostPort from a peer, the node and hairpin; rules; DEL twice" {
+	local prev pod6 c
+	prev=$(v6_attach)
+	pod6=$(jq -r '.ips[] | select(.address | contains(":")) | .address | sub("/.*"; "")' <<<"$prev")
+	[ -n "$pod6" ] || fail "no IPv6 address: $prev"
+	serve6
+	for f in $FW_FLAVOURS; do
+		c=$(conf6 "$f" "$prev")
+		run pm "$f" ADD "$c"
+		[ "$status" -eq 0 ] || fail "$f ADD: $output"
+		run pm "$f" CHECK "$c"
+		[ "$status" -eq 0 ] || fail "$f CHECK: $output"
+		case $f in
+		nftables)
+			run ip netns exec "$NODE" nft -j list table ip6 cni_hostport
+			assert_json "[.nftables[] | .rule? | select(.chain == \"hostports\" and .comment == \"$CONTAINER_ID net:pmnet\") | .expr[] | .dnat? | select(. != null)] == [{\"addr\": \"$pod6\", \"port\": 80}]"
+			assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID net:pmnet\")] | length == 1"
+			;;
+		*)
+			fw_run "$f" ip netns exec "$NODE" ip6tables -t nat -S >"$TMP/v6rules"
+			grep -q -- "-p tcp -m tcp --dport 8080 -j DNAT --to-destination \[$pod6\]:80" "$TMP/v6rules" ||
+				fail "$f: no v6 DNAT: $(cat "$TMP/v6rules")"
+			grep -q -- "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\\\"pmnet\\\\\" id: \\\\\"$CONTAINER_ID\\\\\"\" -m multiport --dports 8080 -j CNI-DN-" "$TMP/v6rules" ||
+				fail "$f: no v6 entry rule: $(cat "$TMP/v6rules")"
+			;;
+		esac
+		[ "$(connect "$PEER" fd67::1)" = fd67::2 ] || fail "$f: peer via the node's v6 address"
+		# From the node the source is already a node address the pod can route back to: no masquerade.
+		[ "$(connect "$NODE" fd67::1)" = fd67::1 ] || fail "$f: node via its own v6 address"
+		# hairpin: the pod reaches its own hostPort through the node, masqueraded.
+		[ "$(connect "$CTR" fd00:88::1)" = fd00:88::1 ] || fail "$f: hairpin via the gateway"
+		[ "$(connect "$CTR" fd67::1)" = fd00:88::1 ] || fail "$f: hairpin via another node address"
+		run pm "$f" DEL "$c"
+		[ "$status" -eq 0 ] || fail "$f DEL: $output"
+		if fw_dump_all | grep -E "$CONTAINER_ID|CNI-DN-|$pod6"; then fail "$f: left after DEL"; fi
+		run pm "$f" DEL "$c"
+		[ "$status" -eq 0 ] || fail "$f second DEL: $output"
+		if fw_dump_all | grep -E "$CONTAINER_ID|CNI-DN-|$pod6"; then fail "$f: left after second DEL"; fi
+		if connect "$PEER" fd67::1 2>/dev/null; then fail "$f: port still mapped after DEL"; fi
+	done
+}
+
+@test "IPv6 iptables rules are those of the reference portmap (ip6tables, nft and legacy)" {
+	[ -x "$REF_BIN/portmap" ] || skip "no reference portmap"
+	local prev c
+	prev=$(v6_attach)
+	for f in iptables-nft iptables-legacy; do
+		c=$(conf6 "$f" "$prev")
+		fw_run "$f" env PLUGIN_DIR="$REF_BIN" bash -c "$(declare -f cni_exec); cni_exec portmap ADD '$c'" >/dev/null
+		fw_run "$f" ip netns exec "$NODE" ip6tables -t nat -S 2>/dev/null | sort >"$TMP/ref"
+		fw_run "$f" env PLUGIN_DIR="$REF_BIN" bash -c "$(declare -f cni_exec); cni_exec portmap DEL '$c'"
+		ip netns exec "$NODE" ip6tables-legacy -t nat -F 2>/dev/null || true
+		ip netns exec "$NODE" ip6tables-legacy -t nat -X 2>/dev/null || true
+		ip netns exec "$NODE" nft flush ruleset
+		pm "$f" ADD "$c" >/dev/null
+		fw_run "$f" ip netns exec "$NODE" ip6tables -t nat -S 2>/dev/null | sort >"$TMP/ours"
+		grep -q CNI-DN- "$TMP/ours" || fail "$f: no rules"
+		diff "$TMP/ref" "$TMP/ours" || fail "$f: ip6tables rules differ from the reference"
+		pm "$f" DEL "$c"
+		ip netns exec "$NODE" nft flush ruleset
+	done
+}
+
+# ---- nftables conditionsV4/V6 ----
+
+@test "nftables conditionsV4 restrict which traffic is mapped; an unsupported condition fails (code 7) naming it" {
+	local c
+	serve
+	# A set of excluded sources: the peer is not mapped (the node refuses), the node still is.
+	c=$(conf nftables 1.0.0 '{"conditionsV4":["ip saddr != { 10.67.0.2, 10.67.0.3 }"]}')
+	run pm nftables ADD "$c"
+	[ "$status" -eq 0 ] || fail "ADD: $output"
+	run ip netns exec "$NODE" nft list chain ip cni_hostport prerouting
+	[[ "$output" == *'ip saddr != { 10.67.0.2, 10.67.0.3 } fib daddr type local jump hostports_all'* ]] ||
+		fail "entry rule: $output"
+	if connect "$PEER" 10.67.0.1 2>/dev/null; then fail "excluded source was mapped"; fi
+	[ "$(connect "$NODE" 10.66.0.1)" = 10.66.0.1 ] || fail "other sources must stay mapped"
+	pm nftables DEL "$c"
+	# Only what comes in on the peer's link, to that port: the node's own connections (no input
+	# interface) are no longer mapped.
+	c=$(conf nftables 1.0.0 "{\"conditionsV4\":[\"iifname\", \"\\\"${PFX}p\\\"\", \"tcp dport 8080\"]}")
+	run pm nftables ADD "$c"
+	[ "$status" -eq 0 ] || fail "ADD: $output"
+	[ "$(connect "$PEER" 10.67.0.1)" = 10.67.0.2 ] || fail "peer link must be mapped"
+	if connect "$NODE" 10.66.0.1 2>/dev/null; then fail "node output was mapped"; fi
+	pm nftables DEL "$c"
+	ip netns exec "$NODE" nft flush ruleset
+	# Never a silently dropped condition: statements, unknown matches, the wrong family.
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"conditionsV4":["ip saddr 10.0.0.0/8 counter"]}')"
+	assert_error 7
+	assert_json '.msg | contains("conditionsV4") and contains("\"counter\"")'
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"conditionsV4":["ct state new"]}')"
+	assert_error 7
+	assert_json '.msg | contains("\"ct\"")'
+	run pm nftables ADD "$(conf nftables 1.0.0 '{"conditionsV6":["ip saddr 10.0.0.1"]}')"
+	assert_error 7
+	assert_json '.msg | contains("conditionsV6")'
+	run pm nftables STATUS "$(conf nftables 1.1.0 '{"conditionsV4":["tcp dport http"]}')"
+	assert_error 7
+	[ -z "$(our_rules)" ] || fail "a refused ADD left rules: $(our_rules)"
+}

@@ -4,6 +4,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
@@ -24,6 +25,7 @@ struct batch {
 	struct mnl_nlmsg_batch *b;
 	struct fw_tx *tx;
 	unsigned n_msgs;
+	uint32_t next_set_id;
 };
 
 static struct nlmsghdr *msg_start(struct batch *bt, uint16_t type, uint16_t flags,
@@ -128,30 +130,56 @@ static int put_delrule(struct batch *bt, const char *chain, uint64_t handle, str
 	return 0;
 }
 
+/* An anonymous set a rule looks up, and its elements: two messages ahead of the rule. */
+static int put_set(struct batch *bt, struct nftnl_set *s, struct cni_err *err)
+{
+	struct nlmsghdr *nlh;
+
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, bt->tx->table);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, fw_nfproto(bt->tx->family));
+	nlh = msg_start(bt, NFT_MSG_NEWSET, NLM_F_CREATE, err);
+	if (!nlh)
+		return -1;
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	msg_end(bt);
+	nlh = msg_start(bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE, err);
+	if (!nlh)
+		return -1;
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	msg_end(bt);
+	return 0;
+}
+
 static int put_rule(struct batch *bt, const struct fw_op *op, struct cni_err *err)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	uint16_t flags = NLM_F_CREATE | (op->prepend ? 0 : NLM_F_APPEND);
-	struct nlmsghdr *nlh;
+	struct fw_nft_sets sets = {.next_id = bt->next_set_id};
+	struct nlmsghdr *nlh = NULL;
+	int ret = -1;
 
 	if (!r)
 		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "nftables rule");
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, bt->tx->table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, op->rule.chain);
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, fw_nfproto(bt->tx->family));
-	if (fw_nft_rule_build(r, bt->tx->family, &op->rule, err) < 0) {
-		nftnl_rule_free(r);
-		return -1;
-	}
+	if (fw_nft_rule_build(r, bt->tx->family, &op->rule, &sets, err) < 0)
+		goto out;
+	bt->next_set_id = sets.next_id;
+	for (size_t i = 0; i < sets.n; i++)
+		if (put_set(bt, sets.set[i], err) < 0)
+			goto out;
 	nlh = msg_start(bt, NFT_MSG_NEWRULE, flags, err);
-	if (!nlh) {
-		nftnl_rule_free(r);
-		return -1;
-	}
+	if (!nlh)
+		goto out;
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
 	msg_end(bt);
-	return 0;
+	ret = 0;
+out:
+	for (size_t i = 0; i < sets.n; i++)
+		nftnl_set_free(sets.set[i]);
+	nftnl_rule_free(r);
+	return ret;
 }
 
 static int put_op(struct batch *bt, const struct fw_op *op, struct cni_err *err)

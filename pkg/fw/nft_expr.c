@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cni/cleanup.h"
+#include "fw/nft_cond.h"
 #include "fw/nft_expr.h"
 
 #define REG_A NFT_REG_1
@@ -115,17 +117,13 @@ static int match_dport(struct nftnl_rule *r, uint8_t l4proto, uint16_t port, str
 	return cmp(r, NFT_CMP_EQ, &be, 2, err);
 }
 
+static int fib_load(struct nftnl_rule *r, uint32_t flags, struct cni_err *err);
+
 static int match_daddr_local(struct nftnl_rule *r, struct cni_err *err)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("fib");
 	uint32_t local = RTN_LOCAL;
 
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, REG_A);
-	}
-	if (add(r, e, err) < 0)
+	if (fib_load(r, NFTA_FIB_F_DADDR, err) < 0)
 		return -1;
 	return cmp(r, NFT_CMP_EQ, &local, sizeof(local), err);
 }
@@ -139,102 +137,212 @@ static int match_mark(struct nftnl_rule *r, uint32_t mark, uint32_t mask, struct
 	return cmp(r, NFT_CMP_EQ, &mark, 4, err);
 }
 
-static int match_ifname(struct nftnl_rule *r, bool in, bool negate, const char *name,
-			struct cni_err *err)
+static int fib_load(struct nftnl_rule *r, uint32_t flags, struct cni_err *err)
 {
-	char buf[16] = {0};
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
 
-	if (strlen(name) >= sizeof(buf))
-		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "interface name too long: %s",
-				name);
-	memcpy(buf, name, strlen(name));
-	if (meta_load(r, in ? NFT_META_IIFNAME : NFT_META_OIFNAME, err) < 0)
-		return -1;
-	return cmp(r, negate ? NFT_CMP_NEQ : NFT_CMP_EQ, buf, sizeof(buf), err);
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, flags);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, REG_A);
+	}
+	return add(r, e, err);
+}
+
+static int range(struct nftnl_rule *r, bool negate, const struct fw_nft_elem *el, uint32_t len,
+		 struct cni_err *err)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("range");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, REG_A);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, negate ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
+		nftnl_expr_set(e, NFTNL_EXPR_RANGE_FROM_DATA, el->lo, len);
+		nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, el->hi, len);
+	}
+	return add(r, e, err);
+}
+
+/* One value: an exact compare, a prefix (mask, or fewer bytes of a name), or a range. */
+static int match_elem(struct nftnl_rule *r, const struct fw_nft_cond *c, struct cni_err *err)
+{
+	const struct fw_nft_elem *el = &c->elems[0];
+	uint32_t op = c->negate ? NFT_CMP_NEQ : NFT_CMP_EQ;
+
+	if (memcmp(el->lo, el->hi, c->len) == 0)
+		return cmp(r, op, el->lo, c->len, err);
+	if (el->prefix_bits >= 0 && c->is_string)
+		return cmp(r, op, el->lo, (uint32_t)el->prefix_bits / 8, err);
+	if (el->prefix_bits >= 0) {
+		uint8_t mask[16] = {0};
+
+		for (int b = 0; b < el->prefix_bits; b++)
+			mask[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+		if (bitwise_mask(r, mask, c->len, err) < 0)
+			return -1;
+		return cmp(r, op, el->lo, c->len, err);
+	}
+	return range(r, c->negate, el, c->len, err);
+}
+
+static int elem_cmp(const void *a, const void *b, void *len)
+{
+	return memcmp(((const struct fw_nft_elem *)a)->lo, ((const struct fw_nft_elem *)b)->lo,
+		      *(uint32_t *)len);
+}
+
+/* v + 1 as a big-endian number of len bytes; false when it wraps (v was all ones). */
+static bool next_value(uint8_t *v, uint32_t len)
+{
+	for (uint32_t i = len; i-- > 0;)
+		if (++v[i] != 0)
+			return true;
+	return false;
+}
+
+static int set_elem(struct nftnl_set *s, const uint8_t *key, uint32_t len, bool end,
+		    struct cni_err *err)
+{
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+	if (!e)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "nftables set element");
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, len);
+	if (end)
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+	nftnl_set_elem_add(s, e);
+	return 0;
 }
 
 /*
- * The user's nftables conditions, as words: "ip|ip6 saddr|daddr [==|!=] ADDR[/LEN]" and
- * "[meta] iifname|oifname [==|!=] NAME". Without a full nft parser this is the grammar we take;
- * anything else is a config error rather than a silently different rule.
+ * The elements of an interval set, laid out as nft does it: sorted, merged, each interval as its
+ * start and (flagged end) the value after its last, preceded by an end at zero.
  */
-static int match_conditions(struct nftnl_rule *r, const struct fw_rule *rule, struct cni_err *err)
+static int interval_elems(struct nftnl_set *s, const struct fw_nft_cond *c, struct cni_err *err)
 {
-	char *words[64];
+	struct fw_nft_elem sorted[FW_NFT_COND_MAX_ELEMS];
+	uint32_t len = c->len;
+	static const uint8_t zero[16];
 	size_t n = 0;
-	char *text = NULL, *save = NULL;
-	size_t total = 1;
-	int ret = 0;
 
-	for (size_t i = 0; i < rule->n_conditions; i++)
-		total += strlen(rule->conditions[i]) + 1;
-	text = calloc(1, total);
-	if (!text)
-		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "conditions");
-	for (size_t i = 0; i < rule->n_conditions; i++) {
-		strcat(text, rule->conditions[i]);
-		strcat(text, " ");
-	}
-	for (char *w = strtok_r(text, " \t", &save); w && n < sizeof(words) / sizeof(words[0]);
-	     w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
-	for (size_t i = 0; i < n && ret == 0;) {
-		bool negate = false;
+	memcpy(sorted, c->elems, c->n_elems * sizeof(sorted[0]));
+	qsort_r(sorted, c->n_elems, sizeof(sorted[0]), elem_cmp, &len);
+	for (size_t i = 0; i < c->n_elems; i++) {
+		if (n) {
+			struct fw_nft_elem *prev = &sorted[n - 1];
+			uint8_t after[16];
+			bool adjacent;
 
-		if (strcmp(words[i], "meta") == 0)
-			i++;
-		if (i + 1 < n && (strcmp(words[i], "ip") == 0 || strcmp(words[i], "ip6") == 0) &&
-		    (strcmp(words[i + 1], "saddr") == 0 || strcmp(words[i + 1], "daddr") == 0)) {
-			bool source = words[i + 1][0] == 's';
-			struct fw_addr_match m = {.set = true};
-
-			i += 2;
-			if (i < n && (strcmp(words[i], "!=") == 0 || strcmp(words[i], "==") == 0))
-				negate = words[i++][0] == '!';
-			if (i >= n || !(cni_prefix_parse(words[i], &m.prefix) ||
-					cni_ip_parse(words[i], &m.prefix.ip))) {
-				ret = cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-					       "bad address in nftables condition");
-				break;
+			memcpy(after, prev->hi, len);
+			adjacent = next_value(after, len) && memcmp(sorted[i].lo, after, len) == 0;
+			/* Overlapping or adjacent to the previous interval: extend that one. */
+			if (adjacent || memcmp(sorted[i].lo, prev->hi, len) <= 0) {
+				if (memcmp(sorted[i].hi, prev->hi, len) > 0)
+					memcpy(prev->hi, sorted[i].hi, len);
+				continue;
 			}
-			if (!strchr(words[i], '/'))
-				m.prefix.len = cni_ip_bytes(&m.prefix.ip) * 8;
-			m.negate = negate;
-			i++;
-			ret = match_addr(r, source, &m, err);
-		} else if (i + 1 < n &&
-			   (strcmp(words[i], "iifname") == 0 || strcmp(words[i], "oifname") == 0)) {
-			bool in = words[i][0] == 'i' && words[i][1] == 'i';
-
-			i++;
-			if (i < n && (strcmp(words[i], "!=") == 0 || strcmp(words[i], "==") == 0))
-				negate = words[i++][0] == '!';
-			if (i >= n) {
-				ret = cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-					       "missing interface in nftables condition");
-				break;
-			}
-			const char *name = words[i++];
-			size_t l = strlen(name);
-			char unq[32];
-
-			/* nft accepts the name quoted. */
-			if (l >= 2 && name[0] == '"' && name[l - 1] == '"' && l - 2 < sizeof(unq)) {
-				memcpy(unq, name + 1, l - 2);
-				unq[l - 2] = 0;
-				name = unq;
-			}
-			ret = match_ifname(r, in, negate, name, err);
-		} else {
-			ret = cni_errf(
-				err, CNI_ERR_INVALID_CONFIG, 0,
-				"unsupported nftables condition at \"%s\" (supported: ip/ip6 "
-				"saddr/daddr, iifname/oifname, with == or !=)",
-				words[i]);
 		}
+		sorted[n++] = sorted[i];
 	}
-	free(text);
-	return ret;
+	if (memcmp(sorted[0].lo, zero, len) != 0 && set_elem(s, zero, len, true, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t end[16];
+
+		memcpy(end, sorted[i].hi, len);
+		if (set_elem(s, sorted[i].lo, len, false, err) < 0 ||
+		    (next_value(end, len) && set_elem(s, end, len, true, err) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* Several values: a lookup in an anonymous constant set, sent in the batch before the rule. */
+static int match_set(struct nftnl_rule *r, const struct fw_nft_cond *c, struct fw_nft_sets *sets,
+		     struct cni_err *err)
+{
+	struct nftnl_set *s;
+	struct nftnl_expr *e;
+	bool interval = false;
+	uint32_t id;
+
+	if (sets->n == sizeof(sets->set) / sizeof(sets->set[0]))
+		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
+				"too many sets in nftables conditions");
+	for (size_t i = 0; i < c->n_elems; i++)
+		interval |= memcmp(c->elems[i].lo, c->elems[i].hi, c->len) != 0;
+	s = nftnl_set_alloc();
+	if (!s)
+		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "nftables set");
+	id = ++sets->next_id;
+	sets->set[sets->n++] = s;
+	nftnl_set_set_str(s, NFTNL_SET_NAME, "__set%d");
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, c->set_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, c->len);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
+			  NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | (interval ? NFT_SET_INTERVAL : 0));
+	if (interval) {
+		if (interval_elems(s, c, err) < 0)
+			return -1;
+	} else {
+		for (size_t i = 0; i < c->n_elems; i++)
+			if (set_elem(s, c->elems[i].lo, c->len, false, err) < 0)
+				return -1;
+	}
+	e = nftnl_expr_alloc("lookup");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, REG_A);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, "__set%d");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
+		if (c->negate)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	}
+	return add(r, e, err);
+}
+
+static int match_cond(struct nftnl_rule *r, int table_family, const struct fw_nft_cond *c,
+		      struct fw_nft_sets *sets, struct cni_err *err)
+{
+	int ret;
+
+	if (table_family == AF_UNSPEC && c->nfproto &&
+	    match_nfproto(r, c->nfproto == NFPROTO_IPV6 ? AF_INET6 : AF_INET, err) < 0)
+		return -1;
+	if (c->l4proto && (meta_load(r, NFT_META_L4PROTO, err) < 0 ||
+			   cmp(r, NFT_CMP_EQ, &c->l4proto, 1, err) < 0))
+		return -1;
+	switch (c->load) {
+	case FW_NFT_LOAD_META:
+		ret = meta_load(r, c->key, err);
+		break;
+	case FW_NFT_LOAD_PAYLOAD:
+		ret = payload_load(r, c->key, c->offset, c->len, err);
+		break;
+	case FW_NFT_LOAD_FIB:
+	default:
+		ret = fib_load(r, c->key, err);
+		break;
+	}
+	if (ret < 0)
+		return -1;
+	return c->n_elems == 1 ? match_elem(r, c, err) : match_set(r, c, sets, err);
+}
+
+/* The user's conditions (pkg/fw/nft_cond.c has the grammar), ahead of the rule's own matches. */
+static int match_conditions(struct nftnl_rule *r, int table_family, const struct fw_rule *rule,
+			    struct fw_nft_sets *sets, struct cni_err *err)
+{
+	_cleanup_free_ struct fw_nft_cond *conds = NULL;
+	size_t n = 0;
+
+	if (fw_nft_cond_parse(rule->conditions, rule->n_conditions, rule->family, &conds, &n, err) <
+	    0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (match_cond(r, table_family, &conds[i], sets, err) < 0)
+			return -1;
+	return 0;
 }
 
 static int verdict(struct nftnl_rule *r, uint32_t code, const char *chain, struct cni_err *err)
@@ -324,14 +432,14 @@ static int comment(struct nftnl_rule *r, const char *text, struct cni_err *err)
 }
 
 int fw_nft_rule_build(struct nftnl_rule *r, int table_family, const struct fw_rule *rule,
-		      struct cni_err *err)
+		      struct fw_nft_sets *sets, struct cni_err *err)
 {
 	bool family_specific =
 		rule->saddr.set || rule->daddr.set || rule->verdict == FW_VERDICT_DNAT;
 
 	if (table_family == AF_UNSPEC && family_specific && match_nfproto(r, rule->family, err) < 0)
 		return -1;
-	if (match_conditions(r, rule, err) < 0)
+	if (match_conditions(r, table_family, rule, sets, err) < 0)
 		return -1;
 	if (rule->saddr.set && match_addr(r, true, &rule->saddr, err) < 0)
 		return -1;

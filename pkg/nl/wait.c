@@ -19,8 +19,8 @@ int nl_event_socket_open(struct nl_handle *h, const unsigned *groups, size_t n_g
 			 struct cni_err *err)
 {
 	struct sockaddr_nl local = {.nl_family = AF_NETLINK};
-	_cleanup_close_ int fd =
-		ns_socket(nl_handle_enter_fd(h), AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE, err);
+	_cleanup_close_ int fd = ns_socket(nl_handle_enter_fd(h), AF_NETLINK,
+					   SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE, err);
 
 	if (fd < 0)
 		return cni_err_wrap(err, "netlink event socket");

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cni/conf_field.h"
+#include "fw/nft_cond.h"
 
 static int parse_strings(const json_t *conf, const char *key, const char ***out, size_t *n,
 			 struct cni_err *err)
@@ -125,6 +126,21 @@ static void pick_addresses(const struct cni_request *req, struct portmap_config 
 	}
 }
 
+/* nftables conditions are refused here, before any rule is written, rather than at commit. */
+static int check_nft_conditions(const struct portmap_config *c, struct cni_err *err)
+{
+	struct fw_nft_cond *conds = NULL;
+	size_t n;
+
+	if (fw_nft_cond_parse(c->conditions_v4, c->n_conditions_v4, AF_INET, &conds, &n, err) < 0)
+		return cni_err_wrap(err, "conditionsV4");
+	free(conds);
+	if (fw_nft_cond_parse(c->conditions_v6, c->n_conditions_v6, AF_INET6, &conds, &n, err) < 0)
+		return cni_err_wrap(err, "conditionsV6");
+	free(conds);
+	return 0;
+}
+
 static int parse_backend(const json_t *conf, struct portmap_config *c, struct cni_err *err)
 {
 	const char *backend = NULL, *v4 = conditions_backend(c->conditions_v4, c->n_conditions_v4),
@@ -155,6 +171,8 @@ static int parse_backend(const json_t *conf, struct portmap_config *c, struct cn
 				"options [%s]",
 				fw_backend_name(c->backend), wrong,
 				v4 && strcmp(v4, wrong) == 0 ? "conditionsV4" : "conditionsV6");
+	if (c->backend == FW_BACKEND_NFTABLES)
+		return check_nft_conditions(c, err);
 	return 0;
 }
 
