@@ -149,6 +149,35 @@ pod_rules() { # pod_rules FLAVOUR IP ID
 	done
 }
 
+@test "firewall: no backend given: nftables, unless the node filters FORWARD with iptables" {
+	export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TMP/no-bus
+	for f in none iptables-nft iptables-legacy; do
+		[ "$f" = none ] || fw_run "$f" ip netns exec "$NODE" iptables -P FORWARD DROP
+		prev=$(cni_exec bridge ADD "$(bridge_conf a)") || fail "bridge ADD: $prev"
+		c=$(fw_conf iptables a "$prev" | jq -c 'del(.backend)')
+		run fw_run "$f" cni_exec firewall ADD "$c"
+		[ "$status" -eq 0 ] || fail "$f: $output"
+		ip=$(jq -r '.ips[0].address | split("/")[0]' <<<"$prev")
+		if [ "$f" = none ]; then
+			rules nftables | grep -q "ip saddr $ip accept" || fail "none: not in nftables"
+			[ -z "$(rules iptables-nft | grep "$ip/")" ] || fail "none: in iptables"
+		else
+			rules "$f" | grep -q -- "-A CNI-FORWARD -s $ip/32 -j ACCEPT" || fail "$f: not in iptables"
+			[ -z "$(rules nftables | grep "$ip")" ] || fail "$f: in nftables"
+			can_ping "$CTR" 10.93.0.2 || fail "$f: pod -> ext blocked by the FORWARD DROP"
+		fi
+		run fw_run "$f" cni_exec firewall DEL "$c"
+		[ "$status" -eq 0 ] || fail "$f DEL: $output"
+		[ -z "$(rules nftables | grep "$ip")$(rules "${f/none/iptables-nft}" | grep "$ip/")" ] ||
+			fail "$f: rules left after DEL"
+		cni_exec bridge DEL "$(bridge_conf a)"
+		[ "$f" = none ] || fw_run "$f" ip netns exec "$NODE" iptables -P FORWARD ACCEPT
+		# The filter table stays; the next flavour's must be the only one.
+		ip netns exec "$NODE" iptables-nft -F FORWARD 2>/dev/null || true
+		ip netns exec "$NODE" nft delete table ip filter 2>/dev/null || true
+	done
+}
+
 @test "firewall: ingressPolicy same-bridge and isolated separate two bridges, open does not" {
 	for f in $FW_FLAVOURS; do
 		pod "$f" a "$CTR" "$CONTAINER_ID"

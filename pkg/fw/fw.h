@@ -34,6 +34,11 @@ const char *fw_backend_name(enum fw_backend b);
 enum fw_backend fw_backend_default(void);
 /* True when the kernel answers nf_tables netlink requests. */
 bool fw_nftables_available(void);
+/*
+ * True when this netns's iptables (legacy or nft) has a filter table with a FORWARD chain: the
+ * node filters forwarded traffic there, and only an accept in that chain can open its drop.
+ */
+bool fw_iptables_filters_forward(void);
 
 enum fw_verdict {
 	FW_VERDICT_NONE, /* no target: the rule only counts (iptables rule without -j) */

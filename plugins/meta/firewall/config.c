@@ -7,26 +7,14 @@
 #include <unistd.h>
 
 #include "cni/conf_field.h"
+#include "fw/fw.h"
 #include "firewall.h"
 
-/* Is there an `iptables` the node's admin uses? (The reference needs one; we can do without.) */
-static bool node_has_iptables(void)
-{
-	static const char *const dirs[] = {"/usr/sbin", "/sbin", "/usr/bin", "/bin"};
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/iptables", dirs[i]);
-		if (access(path, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
- * As the reference: firewalld when it runs, else iptables, whose FORWARD chain is where a node's
- * DROP policy (Docker's, say) must be opened for pods. nftables only when asked, or when the node
- * has no iptables at all: an accept in a table of our own cannot override another table's drop.
+ * With no backend given: firewalld when it runs (as the reference); else iptables when the node
+ * already filters forwarded traffic with iptables (a FORWARD chain, e.g. Docker's DROP policy,
+ * can only be opened from there: an accept in a table of our own cannot override another
+ * table's drop); else nftables when the kernel has it.
  */
 static int parse_backend(const json_t *conf, struct firewall_config *c, struct cni_err *err)
 {
@@ -45,8 +33,10 @@ static int parse_backend(const json_t *conf, struct firewall_config *c, struct c
 				"unknown backend \"%s\" (iptables, firewalld or nftables)", s);
 	else if (firewall_firewalld_running())
 		c->backend = FIREWALL_FIREWALLD;
+	else if (fw_iptables_filters_forward() || !fw_nftables_available())
+		c->backend = FIREWALL_IPTABLES;
 	else
-		c->backend = node_has_iptables() ? FIREWALL_IPTABLES : FIREWALL_NFTABLES;
+		c->backend = FIREWALL_NFTABLES;
 	return 0;
 }
 
