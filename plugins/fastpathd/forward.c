@@ -133,16 +133,33 @@ static void learn(struct fpd_fwd *f, struct fpd_port *in, const struct rte_ether
 	rte_ring_enqueue_elem(f->w->learn, &l, sizeof(l));
 }
 
+static bool same_key(const struct fpd_mac_key *a, const struct fpd_mac_key *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x == y;
+}
+
+/*
+ * A burst mostly carries runs of frames with one destination (and one source): the MAC table is
+ * asked once per run, not once per frame.
+ */
 void fpd_forward_burst(struct fpd_fwd *f, struct fpd_port *in, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct fpd_counters *c = &in->stats[f->w->idx];
-	struct fpd_mac_key keys[FPD_BURST];
-	const struct fpd_mac_key *kp[FPD_BURST];
+	struct fpd_mac_key keys[FPD_BURST], src, last_src;
+	const struct fpd_mac_key *kp[FPD_BURST]; /* distinct runs of keys */
+	uint8_t run_of[FPD_BURST];
 	uint16_t vlans[FPD_BURST];
 	void *data[FPD_BURST];
+	unsigned nb_runs = 0;
+	bool have_src = false;
 	uint64_t hits;
 	uint16_t i;
 
+	_Static_assert(sizeof(struct fpd_mac_key) == sizeof(uint64_t), "keys compare as one word");
 	c->rx_packets += nb;
 	for (i = 0; i < nb; i++) {
 		struct rte_ether_hdr *eh;
@@ -150,24 +167,33 @@ void fpd_forward_burst(struct fpd_fwd *f, struct fpd_port *in, struct rte_mbuf *
 		c->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		vlans[i] = classify(in, pkts[i]);
 		eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
-		if (in->spec.learn)
-			learn(f, in, eh, vlans[i]);
+		if (in->spec.learn) {
+			memcpy(src.mac, eh->src_addr.addr_bytes, 6);
+			src.vlan = vlans[i];
+			if (!have_src || !same_key(&src, &last_src))
+				learn(f, in, eh, vlans[i]);
+			last_src = src;
+			have_src = true;
+		}
 		memcpy(keys[i].mac, eh->dst_addr.addr_bytes, 6);
 		keys[i].vlan = vlans[i];
-		kp[i] = &keys[i];
+		if (nb_runs == 0 || !same_key(&keys[i], kp[nb_runs - 1]))
+			kp[nb_runs++] = &keys[i];
+		run_of[i] = (uint8_t)(nb_runs - 1);
 	}
-	hits = fpd_mac_lookup_bulk(f->w->d->macs, kp, nb, data);
+	hits = fpd_mac_lookup_bulk(f->w->d->macs, kp, nb_runs, data);
 	for (i = 0; i < nb; i++) {
+		void *d = data[run_of[i]];
 		struct fpd_port *out;
 		uint16_t slot;
 
-		if (!(hits & (1ull << i)) || (keys[i].mac[0] & 1)) {
+		if (!(hits & (1ull << run_of[i])) || (keys[i].mac[0] & 1)) {
 			flood(f, in, pkts[i], vlans[i]);
 			continue;
 		}
-		slot = FPD_MAC_SLOT(data[i]);
+		slot = FPD_MAC_SLOT(d);
 		out = slot < FPD_MAX_PORTS ? f->table->ports[slot] : NULL;
-		if (!out || out->gen != FPD_MAC_GEN(data[i]) || !fpd_port_carries(out, vlans[i])) {
+		if (!out || out->gen != FPD_MAC_GEN(d) || !fpd_port_carries(out, vlans[i])) {
 			flood(f, in, pkts[i], vlans[i]); /* stale entry: its port left */
 			continue;
 		}
