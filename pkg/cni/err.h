@@ -47,4 +47,15 @@ static inline int cni_err_is_set(const struct cni_err *err)
 	return err->code != CNI_ERR_NONE;
 }
 
+/*
+ * Steps that all run even when one fails (GC, as the spec asks) report the first failure: fold
+ * each step's return code and error into first (which starts cleared). Returns -1 once any failed.
+ */
+static inline int cni_err_keep_first(struct cni_err *first, int rc, const struct cni_err *step)
+{
+	if (rc < 0 && !cni_err_is_set(first))
+		*first = *step;
+	return cni_err_is_set(first) ? -1 : 0;
+}
+
 #endif

@@ -6,6 +6,7 @@
 #include "cni/err.h"
 #include "cni/result.h"
 #include "cni/skel.h"
+#include "undo/undo.h"
 
 /*
  * Each verb reads req->ipam ("type" and that type's keys) plus the request's environment, args and
@@ -14,6 +15,14 @@
  */
 int ipam_add(const struct cni_request *req, struct cni_result *result, struct cni_err *err);
 int ipam_del(const struct cni_request *req, struct cni_err *err);
+
+/*
+ * ipam_add into result (initialised here for req's version), its release pushed on undo so a
+ * later failure of the plugin's ADD gives the IPs back. A result without IPs fails with code 7,
+ * as the reference's "IPAM plugin returned missing IP config" (the release still runs).
+ */
+int ipam_add_undoable(const struct cni_request *req, struct cni_result *result,
+		      struct undo_stack *undo, struct cni_err *err);
 int ipam_check(const struct cni_request *req, struct cni_err *err);
 int ipam_gc(const struct cni_request *req, struct cni_err *err);
 int ipam_status(const struct cni_request *req, struct cni_err *err);

@@ -7,15 +7,6 @@
 #include "ipam/ipam.h"
 #include "stacked/stacked.h"
 
-static void undo_ipam_del(void *arg)
-{
-	const struct cni_request *req = *(const struct cni_request **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 /* Announce the new addresses (best effort, as the reference), then configure the link. */
 static int configure(struct stacked_run *run, const struct cni_result *result, struct cni_err *err)
 {
@@ -37,16 +28,8 @@ int stacked_ipam_add(struct stacked_run *run, struct undo_stack *undo, struct cn
 	const struct cni_request *req = run->req;
 	_cleanup_(cni_result_free) struct cni_result ipam = {0};
 
-	cni_result_init(&ipam, req->cni_version);
-	if (ipam_add(req, &ipam, err) < 0)
+	if (ipam_add_undoable(req, &ipam, undo, err) < 0)
 		return -1;
-	if (undo_push(undo, undo_ipam_del, &req, sizeof(req)) < 0) {
-		undo_ipam_del(&req);
-		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
-	}
-	if (ipam.n_ips == 0)
-		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-				"IPAM plugin returned missing IP config");
 	if (cni_result_merge_ipam(result, &ipam, 0, err) < 0)
 		return -1;
 	return configure(run, result, err);

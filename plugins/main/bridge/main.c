@@ -19,15 +19,6 @@
 /* How long the host end of the veth may take to become operationally up. */
 #define BRIDGE_PORT_UP_MS 5000
 
-static void undo_ipam_del(void *arg)
-{
-	const struct cni_request *req = *(const struct cni_request **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 static void undo_macspoofchk(void *arg)
 {
 	struct cni_err err = {0};
@@ -112,16 +103,8 @@ static int bridge_add_ip(struct bridge_run *run, struct cni_result *result, stru
 	struct cni_err ignored = {0};
 	char key[128];
 
-	cni_result_init(&ipam, req->cni_version);
-	if (ipam_add(req, &ipam, err) < 0)
+	if (ipam_add_undoable(req, &ipam, run->bridge.undo, err) < 0)
 		return -1;
-	if (undo_push(run->bridge.undo, undo_ipam_del, &req, sizeof(req)) < 0) {
-		undo_ipam_del(&req);
-		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
-	}
-	if (ipam.n_ips == 0)
-		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-				"IPAM plugin returned missing IP config");
 	if (cni_result_merge_ipam(result, &ipam, 2, err) < 0 ||
 	    attach_gateways_compute(run->conf.is_gateway, run->conf.is_default_gateway, result,
 				    err) < 0)
@@ -282,28 +265,20 @@ static int bridge_check(struct cni_request *req, struct cni_err *err)
 
 static int bridge_gc(struct cni_request *req, struct cni_err *err)
 {
+	struct cni_err first = {0}, e = {0};
 	struct bridge_config conf;
-
-	struct cni_err masq_err = {0};
-	int masq_ret;
+	int ret;
 
 	if (bridge_config_parse(req, &conf, err) < 0)
 		return -1;
 	/* GC goes on past a failure, as the spec asks, and reports the first. */
-	masq_ret = fw_ipmasq_plugin_gc(&conf.masq, req, &masq_err);
-	if (conf.macspoofchk) {
-		struct cni_err spoof_err = {0};
-
-		if (fw_macspoofchk_gc(macspoofchk_keep, req, &spoof_err) < 0 && masq_ret == 0) {
-			masq_ret = -1;
-			masq_err = spoof_err;
-		}
-	}
-	if (conf.has_ipam && ipam_gc(req, err) < 0)
-		return -1;
-	if (masq_ret < 0)
-		*err = masq_err;
-	return masq_ret;
+	cni_err_keep_first(&first, fw_ipmasq_plugin_gc(&conf.masq, req, &e), &e);
+	if (conf.macspoofchk)
+		cni_err_keep_first(&first, fw_macspoofchk_gc(macspoofchk_keep, req, &e), &e);
+	ret = cni_err_keep_first(&first, conf.has_ipam ? ipam_gc(req, &e) : 0, &e);
+	if (ret < 0)
+		*err = first;
+	return ret;
 }
 
 static int bridge_status(struct cni_request *req, struct cni_err *err)

@@ -12,15 +12,6 @@
 #include "ptp.h"
 #include "nl/pod_handles.h"
 
-static void undo_ipam_del(void *arg)
-{
-	const struct cni_request *req = *(const struct cni_request **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 static void ptp_run_close(struct ptp_run *run)
 {
 	nl_pod_handles_close(run->host, run->ns_fd, run->ctr);
@@ -42,16 +33,8 @@ static int ptp_reserve(struct ptp_run *run, struct cni_result *ipam, struct cni_
 {
 	const struct cni_request *req = run->req;
 
-	cni_result_init(ipam, req->cni_version);
-	if (ipam_add(req, ipam, err) < 0)
+	if (ipam_add_undoable(req, ipam, run->undo, err) < 0)
 		return -1;
-	if (undo_push(run->undo, undo_ipam_del, &req, sizeof(req)) < 0) {
-		undo_ipam_del(&req);
-		return cni_errf(err, CNI_ERR_INTERNAL, ENOSPC, "undo stack full");
-	}
-	if (ipam->n_ips == 0)
-		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-				"IPAM plugin returned missing IP config");
 	return ptp_require_gateways(ipam, err);
 }
 
@@ -139,20 +122,18 @@ static int ptp_check(struct cni_request *req, struct cni_err *err)
 
 static int ptp_gc(struct cni_request *req, struct cni_err *err)
 {
+	struct cni_err first = {0}, e = {0};
 	struct ptp_config conf;
-
-	struct cni_err masq_err = {0};
-	int masq_ret;
+	int ret;
 
 	if (ptp_config_parse(req, &conf, err) < 0)
 		return -1;
 	/* GC goes on past a failure, as the spec asks, and reports the first. */
-	masq_ret = fw_ipmasq_plugin_gc(&conf.masq, req, &masq_err);
-	if (ipam_gc(req, err) < 0)
-		return -1;
-	if (masq_ret < 0)
-		*err = masq_err;
-	return masq_ret;
+	cni_err_keep_first(&first, fw_ipmasq_plugin_gc(&conf.masq, req, &e), &e);
+	ret = cni_err_keep_first(&first, ipam_gc(req, &e), &e);
+	if (ret < 0)
+		*err = first;
+	return ret;
 }
 
 static int ptp_status(struct cni_request *req, struct cni_err *err)

@@ -78,15 +78,6 @@ static int set_interface_mac(struct cni_result *r, size_t i, const char *mac, st
 	return 0;
 }
 
-static void undo_ipam_del(void *arg)
-{
-	const struct cni_request *req = *(const struct cni_request **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 /* host-local from the pod subnets, a default route via the bridge's gateway, gateways up. */
 static int vxo_add_ip(struct vxo_run *run, struct cni_result *result, struct cni_err *err)
 {
@@ -95,13 +86,8 @@ static int vxo_add_ip(struct vxo_run *run, struct cni_result *result, struct cni
 	const struct attach_gateway_options gateways = {0};
 	struct cni_err ignored = {0};
 
-	cni_result_init(&ipam, run->req->cni_version);
-	if (ipam_add(ipam_req, &ipam, err) < 0)
+	if (ipam_add_undoable(ipam_req, &ipam, run->bridge.undo, err) < 0)
 		return -1;
-	if (undo_push(run->bridge.undo, undo_ipam_del, &ipam_req, sizeof(ipam_req)) < 0) {
-		undo_ipam_del(&ipam_req);
-		return cni_errf(err, CNI_ERR_INTERNAL, ENOSPC, "undo stack full");
-	}
 	if (cni_result_merge_ipam(result, &ipam, 2, err) < 0 ||
 	    attach_gateways_compute(true, true, result, err) < 0)
 		return -1;
