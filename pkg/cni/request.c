@@ -184,6 +184,9 @@ void cni_request_free(struct cni_request *req)
 	req->valid_attachments = NULL;
 	json_decref(req->config);
 	req->config = NULL;
+	free(req->raw_config);
+	req->raw_config = NULL;
+	req->raw_config_len = 0;
 }
 
 const char *cni_request_arg(const struct cni_request *req, const char *key)

@@ -37,17 +37,16 @@ static int incompatible_version(const char *version, struct cni_err *err)
 	return cni_err_details(err, "config is \"%s\", plugin supports [%s]", version, list);
 }
 
-static json_t *read_stdin(struct cni_err *err, bool allow_empty)
+/* stdin into req->raw_config, parsed into the returned object. */
+static json_t *read_stdin(struct cni_request *req, struct cni_err *err, bool allow_empty)
 {
-	_cleanup_free_ char *buf = NULL;
 	json_error_t jerr;
 	json_t *config;
-	size_t len;
 
-	if (cni_stdin_read(stdin, &buf, &len, err) < 0)
+	if (cni_stdin_read(stdin, &req->raw_config, &req->raw_config_len, err) < 0)
 		return NULL;
-	config = json_loadb(buf, len, JSON_DECODE_ANY | (allow_empty ? JSON_DISABLE_EOF_CHECK : 0),
-			    &jerr);
+	config = json_loadb(req->raw_config, req->raw_config_len,
+			    JSON_DECODE_ANY | (allow_empty ? JSON_DISABLE_EOF_CHECK : 0), &jerr);
 	if (!config) {
 		cni_errf(err, CNI_ERR_DECODE, 0, "error unmarshall network config: %s", jerr.text);
 		return NULL;
@@ -173,7 +172,7 @@ static int run(const struct cni_plugin *plugin, struct cni_request *req, struct 
 	if (req->command == CNI_CMD_VERSION)
 		return answer_version(err);
 
-	req->config = read_stdin(err, false);
+	req->config = read_stdin(req, err, false);
 	if (!req->config)
 		return -1;
 	if (cni_validate_network_name(json_string_value(json_object_get(req->config, "name")),

@@ -42,6 +42,10 @@ struct cni_request {
 
 	/* The whole stdin object. Only config parsers read it; layers below get typed structs. */
 	json_t *config;
+	/* stdin's bytes as read, for a parser that must see what JSON parsing drops (a repeated
+	 * key). */
+	char *raw_config;
+	size_t raw_config_len;
 	char cni_version[16]; /* "0.1.0" when the config gives none, as the reference */
 	const char *name;
 	const char *type;

@@ -170,11 +170,10 @@ static bool top_member(char *key, struct scan *s, void *arg)
 	return false;
 }
 
-int tuning_check_duplicate_sysctls(struct cni_err *err)
+int tuning_check_duplicate_sysctls(const struct cni_request *req, struct cni_err *err)
 {
-	size_t len;
-	const char *raw = tuning_raw_config(&len);
-	struct scan s = {.p = raw, .end = raw + len};
+	const char *raw = req->raw_config;
+	struct scan s = {.p = raw, .end = raw + req->raw_config_len};
 	struct key_set keys = {0};
 	bool dup;
 

@@ -105,7 +105,7 @@ static int tuning_add(struct cni_request *req, struct cni_result *result, struct
 	struct cni_err ignored = {0};
 	bool saved = false;
 
-	if (tuning_check_duplicate_sysctls(err) < 0 || tuning_run_open(&run, req, err) < 0 ||
+	if (tuning_check_duplicate_sysctls(req, err) < 0 || tuning_run_open(&run, req, err) < 0 ||
 	    tuning_validate(&run, req, err) < 0 || tuning_run_enter(&run, req, err) < 0)
 		return -1;
 	if (nl_link_get_by_name(run.ctr, req->ifname, &link, err) < 0)
@@ -182,7 +182,7 @@ static int tuning_check(struct cni_request *req, struct cni_err *err)
 {
 	_cleanup_(tuning_run_close) struct tuning_run run = {.ns_fd = -1};
 
-	if (tuning_check_duplicate_sysctls(err) < 0 || tuning_run_open(&run, req, err) < 0)
+	if (tuning_check_duplicate_sysctls(req, err) < 0 || tuning_run_open(&run, req, err) < 0)
 		return -1;
 	if (!req->has_prev_result)
 		return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0, "Required prevResult missing");
@@ -214,6 +214,5 @@ static const struct cni_plugin tuning = {
 
 int main(void)
 {
-	tuning_raw_config_capture();
 	return cni_skel_main(&tuning);
 }

@@ -35,17 +35,14 @@ int tuning_sysctl_rel_check(const char *rel, struct cni_err *err);
 /* Every sysctl key must match a line (an unanchored regex) of the allowlist, when it exists. */
 int tuning_allowlist_check(const struct tuning_config *c, struct cni_err *err);
 
-/* ---- duplicate sysctl keys (duplicates.c, raw_config.c) ----------------------------------------
+/* ---- duplicate sysctl keys (duplicates.c) ------------------------------------------------------
  */
 
 /*
- * jansson keeps the last of two equal keys, the reference refuses them: main() keeps the raw
- * stdin bytes before the skel parses them, and the duplicate check reads those.
+ * jansson keeps the last of two equal keys, the reference refuses them: the check reads the
+ * stdin bytes the skel kept (req->raw_config).
  */
-void tuning_raw_config_capture(void);
-/* The captured bytes (NULL when none were captured). */
-const char *tuning_raw_config(size_t *len);
-int tuning_check_duplicate_sysctls(struct cni_err *err);
+int tuning_check_duplicate_sysctls(const struct cni_request *req, struct cni_err *err);
 
 /* ---- the backup file (backup.c) ----------------------------------------------------------------
  */
