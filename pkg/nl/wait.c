@@ -63,13 +63,22 @@ static int wait_events(int fd, long long deadline, struct cni_err *err)
 
 typedef int (*state_fn)(struct nl_handle *h, int ifindex, bool *done, struct cni_err *err);
 
+/*
+ * The state is usually reached already: check once before subscribing. Otherwise subscribe, then
+ * check again (nothing that happens after the subscription can be missed), and wait.
+ */
 static int wait_for(struct nl_handle *h, int ifindex, unsigned group, state_fn check,
 		    int timeout_ms, struct cni_err *err)
 {
-	_cleanup_close_ int fd = nl_event_socket_open(h, &group, 1, err);
+	_cleanup_close_ int fd = -1;
 	long long deadline = now_ms() + timeout_ms;
 	bool done = false;
 
+	if (check(h, ifindex, &done, err) < 0)
+		return -1;
+	if (done)
+		return 0;
+	fd = nl_event_socket_open(h, &group, 1, err);
 	if (fd < 0)
 		return -1;
 	for (;;) {
