@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Podman's CNI backend (Debian 12's podman 4.3) driving our macvlan: `podman network create -d
-# macvlan -o parent=…` and a container run on it, all inside the test's node netns with podman's
+# Podman's CNI backend (Debian 12's podman 4.3) driving our plugins: `podman network create` of a
+# bridge network (bridge, portmap, firewall, tuning) and of a macvlan one, a ptp conflist, and
+# containers run on them, all inside the test's node netns with podman's
 # config, storage and libcni cache in $TMP. Skipped without podman.
 #
 # Each podman call runs in a private mount namespace: /var/lib is covered by a directory of $TMP
@@ -58,7 +59,7 @@ setup() {
 	chmod +x "$TMP/podman.sh"
 	# An image from a static busybox, imported offline.
 	cp /usr/bin/busybox "$TMP/img/bin/"
-	for a in sh ip ping cat sleep; do ln -s busybox "$TMP/img/bin/$a"; done
+	for a in sh ip ping cat sleep nc; do ln -s busybox "$TMP/img/bin/$a"; done
 	tar -C "$TMP/img" -cf "$TMP/img.tar" .
 	pod import "$TMP/img.tar" localhost/cni-c-busybox:1 >/dev/null
 }
@@ -131,4 +132,47 @@ reserved() {
 	# --rm ran DEL: the lease is released and no host veth is left in the node netns.
 	[ -z "$(ls "$DATA_DIR/pptp" 2>/dev/null | grep -v -e lock -e last_reserved)" ]
 	[ "$(ip -n "$NODE" -j link show type veth | jq '[.[] | select(.ifname | startswith("veth"))] | length')" -eq 0 ]
+}
+
+@test "podman (CNI backend): network create (bridge), two containers, a published port, rm leaves nothing" {
+	run pod network create --subnet 10.76.0.0/24 --gateway 10.76.0.1 pbr
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	f="$TMP/net.d/pbr.conflist"
+	# podman's default network: bridge (ipMasq, hairpin) -> portmap -> firewall -> tuning.
+	jq -e '[.plugins[].type] == ["bridge", "portmap", "firewall", "tuning"]' "$f" >/dev/null ||
+		fail "unexpected conflist: $(cat "$f")"
+	jq --arg d "$DATA_DIR" '.plugins[0].ipam.dataDir = $d' "$f" >"$f.new" && mv "$f.new" "$f"
+	br=$(jq -r '.plugins[0].bridge' "$f")
+
+	run unshare -m --propagation private "$TMP/podman.sh" -c "
+		run() { \$P run -d --cgroups=disabled --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+			--network pbr \"\$@\"; }
+		run --name web -p 18080:8080 localhost/cni-c-busybox:1 \
+			sh -c 'while true; do echo HELLO-FROM-WEB | nc -l -p 8080; done' >/dev/null
+		run --name peer localhost/cni-c-busybox:1 sleep 60 >/dev/null
+		web=\$(\$P inspect web --format '{{.NetworkSettings.Networks.pbr.IPAddress}}')
+		peer=\$(\$P inspect peer --format '{{.NetworkSettings.Networks.pbr.IPAddress}}')
+		echo IPS \$web \$peer
+		ip netns exec $NODE ping -c1 -W2 \$peer >/dev/null && echo NODE-PING-OK
+		\$P exec peer ping -c1 -W2 \$web >/dev/null && echo PEER-PING-OK
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			out=\$(ip netns exec $NODE busybox nc -w 2 10.76.0.1 18080 </dev/null 2>/dev/null) && [ -n \"\$out\" ] && break
+			sleep 0.2
+		done
+		echo PORT \$out
+		ls $DATA_DIR/pbr | grep -c '^10\\.76\\.' | sed 's/^/LEASES /'
+		\$P rm -f -t 0 web peer >/dev/null"
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	[[ "$output" == *"IPS 10.76.0."*" 10.76.0."* ]] || fail "no addresses: $output"
+	[[ "$output" == *NODE-PING-OK* ]] || fail "the node did not reach a container: $output"
+	[[ "$output" == *PEER-PING-OK* ]] || fail "one container did not reach the other: $output"
+	[[ "$output" == *"PORT HELLO-FROM-WEB"* ]] || fail "the published port did not answer from the node: $output"
+	[[ "$output" == *"LEASES 2"* ]] || fail "expected two leases: $output"
+	# podman rm ran DEL through the chain: no lease, no veth on the bridge, no rule naming a
+	# container's address in any backend.
+	[ -z "$(ls "$DATA_DIR/pbr" 2>/dev/null | grep '^10\.76\.' || true)" ] || fail "leases left"
+	[ "$(ip -n "$NODE" -j link show master "$br" type veth | jq length)" -eq 0 ]
+	left=$( (ip netns exec "$NODE" nft list ruleset; ip netns exec "$NODE" iptables-save
+		ip netns exec "$NODE" iptables-legacy-save) 2>/dev/null | grep -E '10\.76\.0\.([2-9]|[1-9][0-9])[^0-9]' || true)
+	[ -z "$left" ] || fail "rules left after podman rm: $left"
 }
