@@ -134,6 +134,10 @@ fuzz_extra_vxlan_overlay_config := plugins/main/vxlan-overlay/config.c
 fuzz_extra_portmap_config       := plugins/meta/portmap/config.c
 fuzz_extra_bandwidth_config     := plugins/meta/bandwidth/config.c
 fuzz_extra_tuning_config        := plugins/meta/tuning/config.c
+fuzz_extra_firewall_config      := plugins/meta/firewall/config.c
+fuzz_extra_sriov_config         := plugins/main/sriov/config.c
+fuzz_extra_dpdk_vhost_config    := plugins/main/dpdk-vhost/config.c
+fuzz_extra_fastpathd_request    := plugins/fastpathd/request_parse.c
 
 # The parsers live outside pkg/tc, whose BPF programs need a build step clang-as-CC cannot share.
 FUZZ_LIB    := $(BUILD)/libcnic-fuzz.a

@@ -44,7 +44,9 @@ struct fw_tx {
 	enum fw_backend backend;
 	int family;
 	char table[64];
-	bool ipt_legacy; /* iptables backend: the node's iptables is legacy */
+	bool ipt_legacy;   /* iptables backend: the node's iptables is legacy */
+	bool locked_netns; /* holds FW_LOCK_NETNS until freed (lock.h) */
+	bool locked_xt;	   /* iptables backend: holds FW_LOCK_XTABLES until freed */
 	struct fw_state_rule *rules;
 	size_t n_rules;
 	struct fw_state_chain *chains;

@@ -17,8 +17,7 @@
 #include "fw/ipt_entry.h"
 #include "fw/ipt_legacy.h"
 #include "fw/ipt_text.h"
-
-extern char **environ;
+#include "fw/lock.h"
 
 /* Find name in $PATH, then in the sbin directories a runtime's PATH may lack. */
 static bool find_binary(const char *name, char *out, size_t len)
@@ -59,6 +58,10 @@ static bool node_iptables_is_legacy(void)
 
 int fw_ipt_read(struct fw_tx *tx, struct cni_err *err)
 {
+	/* Held until the transaction ends, as iptables holds it around its own commit. */
+	if (fw_lock(FW_LOCK_XTABLES, err) < 0)
+		return -1;
+	tx->locked_xt = true;
 	tx->ipt_legacy = node_iptables_is_legacy();
 	if (!tx->ipt_legacy)
 		/* iptables-nft keeps the table as an nf_tables table of the same name. */
@@ -122,6 +125,8 @@ static int restore(struct fw_tx *tx, struct cni_err *err)
 	posix_spawn_file_actions_t fa;
 	char bin[PATH_MAX], why[256];
 	char *argv[] = {(char *)name, "--noflush", "--wait", NULL};
+	_cleanup_close_ int lockfd = -1;
+	char **env;
 	pid_t pid;
 	int status, rc;
 
@@ -141,12 +146,17 @@ static int restore(struct fw_tx *tx, struct cni_err *err)
 	/* The dup shares the offset: rewind so the tool reads from the start. */
 	if (lseek(in, 0, SEEK_SET) < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "rewind %s input", name);
+	/* We hold the xtables lock the restore tool would wait for: it gets a private one. */
+	env = fw_xt_child_env(&lockfd);
+	if (!env)
+		return cni_errf(err, CNI_ERR_IO, errno, "environment for %s", name);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, errfd, 1);
 	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
-	rc = posix_spawn(&pid, bin, &fa, NULL, argv, environ);
+	rc = posix_spawn(&pid, bin, &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
+	fw_xt_child_env_free(env);
 	if (rc != 0)
 		return cni_errf(err, CNI_ERR_IO, rc, "run %s", bin);
 	while (waitpid(pid, &status, 0) < 0)

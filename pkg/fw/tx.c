@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fw/internal.h"
+#include "fw/lock.h"
 
 static void rule_free(struct fw_rule *r)
 {
@@ -69,14 +72,35 @@ void fw_tx_free(struct fw_tx *tx)
 	free(tx->rules);
 	free(tx->chains);
 	free(tx->ops);
+	/* The reverse order of taking them: xtables inside netns. */
+	if (tx->locked_xt)
+		fw_unlock(FW_LOCK_XTABLES);
+	if (tx->locked_netns)
+		fw_unlock(FW_LOCK_NETNS);
 	free(tx);
 }
 
 /*
  * A netlink dump that the kernel marks interrupted (NLM_F_DUMP_INTR: another process changed the
- * table meanwhile, as pods set up in parallel do) is read again from the start, a few times.
+ * netns's rules meanwhile) is read again from the start. Our own plugins wait on FW_LOCK_NETNS
+ * instead of interrupting each other, so this is for other writers (nft, kube-proxy, the Go
+ * plugins), which may be many: each retry first waits a random while that grows with the tries,
+ * so that the reader finds a quiet moment. nft itself retries without bound.
  */
-#define FW_READ_TRIES 10
+#define FW_READ_TRIES	    50
+#define FW_READ_BACKOFF_MAX 20 /* ms, the longest wait before one retry */
+
+static void read_backoff(int tries)
+{
+	static unsigned seed;
+	long max_us = 1000L * (tries < FW_READ_BACKOFF_MAX ? tries : FW_READ_BACKOFF_MAX);
+	long us;
+
+	if (!seed)
+		seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	us = (long)(rand_r(&seed) % max_us);
+	nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = us * 1000}, NULL);
+}
 
 int fw_tx_open(enum fw_backend backend, int family, const char *table, struct fw_tx **out,
 	       struct cni_err *err)
@@ -90,7 +114,12 @@ int fw_tx_open(enum fw_backend backend, int family, const char *table, struct fw
 		tx->backend = backend;
 		tx->family = family;
 		snprintf(tx->table, sizeof(tx->table), "%s", table);
-		ret = backend == FW_BACKEND_NFTABLES ? fw_nft_read(tx, err) : fw_ipt_read(tx, err);
+		/* Held until the transaction ends: what is read stays true up to the commit. */
+		ret = fw_lock(FW_LOCK_NETNS, err);
+		tx->locked_netns = ret == 0;
+		if (ret == 0)
+			ret = backend == FW_BACKEND_NFTABLES ? fw_nft_read(tx, err)
+							     : fw_ipt_read(tx, err);
 		if (ret == 0) {
 			*out = tx;
 			return 0;
@@ -99,6 +128,7 @@ int fw_tx_open(enum fw_backend backend, int family, const char *table, struct fw
 		if (err->errnum != EINTR || tries == FW_READ_TRIES)
 			return -1;
 		cni_err_clear(err);
+		read_backoff(tries);
 	}
 }
 

@@ -1,8 +1,7 @@
-/* The control operations: add-port, del-port, list, stats, macs, status. Each turns its JSON
- * into typed arguments first; nothing below this file sees jansson. */
+/* The control operations: add-port, del-port, list, stats, macs, status, on typed requests
+ * (request_parse.c reads the JSON; nothing below this file sees a request's jansson). */
 #include "request.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,18 +12,6 @@
 #include "mactable.h"
 #include "ports.h"
 #include "state.h"
-
-json_t *fpd_reply_error(enum fp_reason reason, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", fp_wire_reason_string(reason), "msg",
-			 msg);
-}
 
 static json_t *reply_ok(void)
 {
@@ -72,18 +59,14 @@ static enum fp_reason port_reason(enum fpd_port_error why)
 	}
 }
 
-static json_t *op_add_port(struct fpd *d, json_t *req)
+static json_t *op_add_port(struct fpd *d, const struct fp_port_spec *spec)
 {
-	struct fp_port_spec spec;
 	struct cni_err err = {0};
 	enum fpd_port_error why;
 	struct fpd_port *p;
 	json_t *failed;
-	char msg[200];
 
-	if (fp_wire_spec_from_json(json_object_get(req, "port"), &spec, msg, sizeof(msg)) < 0)
-		return fpd_reply_error(FP_REASON_INVALID, "%s", msg);
-	if (fpd_port_add(d, &spec, false, &p, &why, &err) < 0)
+	if (fpd_port_add(d, spec, false, &p, &why, &err) < 0)
 		return fpd_reply_error(port_reason(why), "%s", err.msg);
 	failed = save_state(d);
 	if (failed)
@@ -91,36 +74,23 @@ static json_t *op_add_port(struct fpd *d, json_t *req)
 	return json_pack("{s:b, s:o}", "ok", 1, "port", port_json(d, p, false));
 }
 
-static const char *req_name(json_t *req)
+static json_t *op_del_port(struct fpd *d, const char *name)
 {
-	json_t *v = json_object_get(req, "name");
-
-	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
-}
-
-static json_t *op_del_port(struct fpd *d, json_t *req)
-{
-	const char *name = req_name(req);
 	struct cni_err err = {0};
 	enum fpd_port_error why;
 	json_t *failed;
 
-	if (!name)
-		return fpd_reply_error(FP_REASON_INVALID, "del-port needs a \"name\"");
 	if (fpd_port_del(d, name, &why, &err) < 0)
 		return fpd_reply_error(port_reason(why), "%s", err.msg);
 	failed = save_state(d);
 	return failed ? failed : reply_ok();
 }
 
-static json_t *list_ports(struct fpd *d, json_t *req, bool counters)
+/* name NULL: every port. */
+static json_t *list_ports(struct fpd *d, const char *name, bool counters)
 {
-	json_t *name_v = json_object_get(req, "name");
-	const char *name = req_name(req);
 	json_t *ports;
 
-	if (name_v && !name)
-		return fpd_reply_error(FP_REASON_INVALID, "\"name\" must be a non-empty string");
 	if (name && !fpd_port_find(d, name))
 		return fpd_reply_error(FP_REASON_NOT_FOUND, "no port %s", name);
 	ports = json_array();
@@ -131,16 +101,6 @@ static json_t *list_ports(struct fpd *d, json_t *req, bool counters)
 			json_array_append_new(ports, port_json(d, p, counters));
 	}
 	return json_pack("{s:b, s:o}", "ok", 1, "ports", ports);
-}
-
-static json_t *op_list(struct fpd *d, json_t *req)
-{
-	return list_ports(d, req, false);
-}
-
-static json_t *op_stats(struct fpd *d, json_t *req)
-{
-	return list_ports(d, req, true);
 }
 
 struct mac_walk {
@@ -163,7 +123,7 @@ static void mac_visit(const struct fpd_mac_key *key, uint16_t slot, uint32_t gen
 						 is_static, "age", (int)age));
 }
 
-static json_t *op_macs(struct fpd *d, json_t *req)
+static json_t *op_macs(struct fpd *d)
 {
 	struct mac_walk mw = {.d = d, .arr = json_array()};
 
@@ -171,7 +131,7 @@ static json_t *op_macs(struct fpd *d, json_t *req)
 	return json_pack("{s:b, s:o}", "ok", 1, "macs", mw.arr);
 }
 
-static json_t *op_status(struct fpd *d, json_t *req)
+static json_t *op_status(struct fpd *d)
 {
 	return json_pack("{s:b, s:{s:s, s:i, s:i, s:i, s:I, s:i}}", "ok", 1, "status", "version",
 			 FPD_VERSION, "workers", (int)d->nb_workers, "ports",
@@ -180,31 +140,35 @@ static json_t *op_status(struct fpd *d, json_t *req)
 			 (int)d->cfg.idle_sleep_max_us);
 }
 
-static const struct {
-	const char *op;
-	json_t *(*fn)(struct fpd *d, json_t *req);
-} ops[] = {
-	{"add-port", op_add_port}, {"del-port", op_del_port}, {"list", op_list},
-	{"stats", op_stats},	   {"macs", op_macs},	      {"status", op_status},
-};
-
 json_t *fpd_request_handle(struct fpd *d, const char *line, size_t len)
 {
-	_cleanup_json_ json_t *req = NULL;
-	json_error_t jerr;
-	const char *op;
+	struct fpd_request req;
+	enum fp_reason reason;
+	char msg[FPD_REQUEST_MSG_MAX];
+	json_t *reply = NULL;
 
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req)
-		return fpd_reply_error(FP_REASON_INVALID, "bad JSON at column %d: %s", jerr.column,
-				       jerr.text);
-	if (!json_is_object(req))
-		return fpd_reply_error(FP_REASON_INVALID, "a request is a JSON object");
-	op = json_string_value(json_object_get(req, "op"));
-	if (!op)
-		return fpd_reply_error(FP_REASON_INVALID, "a request needs an \"op\" string");
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
-		if (strcmp(op, ops[i].op) == 0)
-			return ops[i].fn(d, req);
-	return fpd_reply_error(FP_REASON_INVALID, "unknown op \"%s\"", op);
+	if (fpd_request_parse(line, len, &req, &reason, msg) < 0)
+		return fpd_reply_error(reason, "%s", msg);
+	switch (req.op) {
+	case FPD_OP_ADD_PORT:
+		reply = op_add_port(d, &req.spec);
+		break;
+	case FPD_OP_DEL_PORT:
+		reply = op_del_port(d, req.name);
+		break;
+	case FPD_OP_LIST:
+		reply = list_ports(d, req.name, false);
+		break;
+	case FPD_OP_STATS:
+		reply = list_ports(d, req.name, true);
+		break;
+	case FPD_OP_MACS:
+		reply = op_macs(d);
+		break;
+	case FPD_OP_STATUS:
+		reply = op_status(d);
+		break;
+	}
+	fpd_request_free(&req);
+	return reply;
 }

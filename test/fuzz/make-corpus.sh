@@ -39,7 +39,8 @@ rm -rf "$OUT"
 plugin_configs >"$TMP/configs"
 
 # Plugin config targets: "<CNI_ARGS>\n<config>".
-for target in bridge ptp macvlan ipvlan vxlan-overlay portmap bandwidth tuning; do
+for target in bridge ptp macvlan ipvlan vxlan-overlay portmap bandwidth tuning firewall sriov \
+	dpdk-vhost; do
 	name=${target//-/_}_config
 	jq -c --arg t "$target" 'select(.type == $t)' "$TMP/configs" >"$TMP/base"
 	# A plugin without an example starts from its bare type.
@@ -97,6 +98,9 @@ for v in $VERSIONS; do
 	printf '%s' "$res" | seed prev_result
 	jq -c --argjson r "$res" '. + {prevResult: $r}' <<<"$conf" | sed '1s/^/\n/' | seed request
 	jq -c --argjson r "$res" '. + {prevResult: $r}' <<<"$conf" | sed '1s/^/\n/' | seed static_config
+	# firewall reads its addresses from the prevResult.
+	jq -c --argjson r "$res" --arg v "$v" 'select(.type == "firewall") | .cniVersion = $v |
+		. + {prevResult: $r}' "$TMP/configs" | sed '1s/^/\n/' | seed firewall_config
 	jq -nc --argjson r "$res" --arg v "$v" '{kind: "cniCacheV1", containerId: "fuzz-container",
 		config: ("{\"cniVersion\":\"" + $v + "\",\"name\":\"fuzz\",\"plugins\":[{\"type\":\"bridge\"}]}" | @base64),
 		ifName: "eth0", networkName: "fuzz", netns: "/run/netns/x",
@@ -107,6 +111,44 @@ for v in $VERSIONS; do
 done
 printf '%s' '{"cniVersion":"1.1.0","interfaces":[{"name":"cni0","mac":"0a:58:0a:58:00:01"},{"name":"veth1","mac":"2a:00:00:00:00:01"},{"name":"eth0","mac":"0a:58:0a:58:00:05","sandbox":"/run/netns/x","mtu":1500,"socketPath":"/s","pciID":"0000:00:01.0"}],"ips":[{"interface":2,"address":"10.88.0.5/16","gateway":"10.88.0.1"}],"routes":[{"dst":"0.0.0.0/0","gw":"10.88.0.1","mtu":1400,"advmss":1360,"priority":10,"table":100,"scope":0}],"dns":{}}' |
 	seed prev_result
+
+# dpdk-vhost's and sriov's runtimeConfig (the mac and deviceID capabilities) and other modes.
+printf '\n%s' '{"cniVersion":"1.1.0","name":"n","type":"dpdk-vhost","vhostMode":"server","socketDir":"/run/x/","controlSocket":"/run/fp.sock","mac":"02:00:00:00:00:02","vlan":4094,"runtimeConfig":{"mac":"02:00:00:00:00:01"}}' |
+	seed dpdk_vhost_config
+printf 'MAC=02:00:00:00:00:03\n%s' '{"cniVersion":"0.4.0","name":"n","type":"dpdk-vhost","vhostMode":"CLIENT"}' |
+	seed dpdk_vhost_config
+printf '\n%s' '{"cniVersion":"1.1.0","name":"n","type":"sriov","deviceID":"0000:3b:02.0","vlan":100,"vlanQoS":3,"vlanProto":"802.1ad","spoofchk":"off","trust":"on","link_state":"enable","min_tx_rate":10,"max_tx_rate":100,"mtu":9000,"fastpath":true,"fastpathSocket":"/run/fp.sock","runtimeConfig":{"deviceID":"0000:3b:02.1","mac":"02:00:00:00:00:04"},"ipam":{"type":"host-local","subnet":"10.56.0.0/24"}}' |
+	seed sriov_config
+
+# firewall after a bridge: interfaces[0] is the bridge, the addresses of both families.
+jq -c 'select(.type == "firewall") | . + {prevResult: {cniVersion: .cniVersion,
+	interfaces: [{name: "cni0", mac: "0a:58:0a:58:00:01"}, {name: "veth1"}, {name: "eth0", sandbox: "/run/netns/x"}],
+	ips: [{interface: 2, address: "10.88.0.5/16", gateway: "10.88.0.1"}, {interface: 2, address: "fd00::5/64"}]}}' \
+	"$TMP/configs" | while IFS= read -r c; do
+	printf '\n%s' "$c" | seed firewall_config
+	for p in open same-bridge isolated; do
+		for b in iptables nftables firewalld; do
+			jq -c --arg p "$p" --arg b "$b" '. + {ingressPolicy: $p, backend: $b}' <<<"$c" |
+				sed '1s/^/\n/' | seed firewall_config
+		done
+	done
+done
+
+# fastpathd's control lines: every op as pkg/fastpath's client sends it, and the hostile
+# requests of its suite.
+{ grep -ho "FPCTL raw '[^']*'" test/fastpathd.bats || true; } | sed "s/^FPCTL raw '//; s/'\$//" |
+	while IFS= read -r l; do printf '%s' "$l" | seed fastpathd_request; done
+for l in \
+	'{"op":"add-port","port":{"name":"dv-0123456789abcdef","type":"vhost-user","socket":"/run/cni-c/vhost/c-eth0/vhost-user.sock","mode":"server","mac":"02:00:00:00:00:0a","vlan":10,"trunk":false,"learn":false}}' \
+	'{"op":"add-port","port":{"name":"uplink","type":"ethdev","devargs":"net_af_packet0,iface=eth1","vlan":0,"trunk":true,"learn":true}}' \
+	'{"op":"add-port","port":{"name":"vf0","type":"ethdev","devargs":"0000:3b:02.0","mac":"02:00:00:00:00:0b"}}' \
+	'{"op":"del-port","name":"dv-0123456789abcdef"}' '{"op":"list"}' '{"op":"list","name":"uplink"}' \
+	'{"op":"stats"}' '{"op":"stats","name":"A"}' '{"op":"macs"}' '{"op":"status"}' \
+	'{"op":"list","name":""}' '{"op":"del-port"}' '{"op":1}' '{"op":"status","op":"macs"}'; do
+	printf '%s' "$l" | seed fastpathd_request
+done
+# An unknown op whose error message is cut inside a UTF-8 sequence: once answered with nothing.
+printf '{"op":"%s\342\202\254"}' "$(printf 'a%.0s' $(seq 498))" | seed fastpathd_request
 
 # Conflists: the examples, a single .conf named "fuzz", and the libcni options.
 for f in conf-examples/*.conflist; do seed conflist <"$f"; done
