@@ -6,6 +6,7 @@
 
 load helpers/common
 load helpers/fault
+load helpers/plugin_confs
 
 setup() {
 	cni_setup
@@ -16,6 +17,7 @@ setup() {
 teardown() {
 	[ -n "${HOLDER_PID:-}" ] && kill -9 "$HOLDER_PID" 2>/dev/null
 	[ -n "${HOLDER:-}" ] && kill -9 "$HOLDER" 2>/dev/null
+	plugin_confs_teardown
 	cni_teardown
 }
 
@@ -28,6 +30,15 @@ conf_bridge() {
 conf_ptp() {
 	jq -nc --arg dd "$DATA_DIR" '{cniVersion: "1.1.0", name: "cnet", type: "ptp",
 		ipam: {type: "host-local", subnet: "10.95.0.0/16", dataDir: $dd}}'
+}
+
+# bridge:ipmasq is helpers/plugin_confs.bash's variant over the conf_bridge above.
+
+# dpdk-vhost on the fastpathd prepare_dpdk-vhost starts.
+conf_dpdk-vhost() {
+	jq -nc --arg c "$TMP/ctl.sock" --arg s "$TMP/$FPD_SOCK_DIR_NAME" --arg dd "$DATA_DIR" \
+		'{cniVersion: "1.1.0", name: "cnet", type: "dpdk-vhost", controlSocket: $c,
+		  socketDir: $s, ipam: {type: "host-local", subnet: "10.94.0.0/16", dataDir: $dd}}'
 }
 
 # gc_conf CONF ID...: CONF with cni.dev/valid-attachments naming these container IDs (eth0).
@@ -48,11 +59,13 @@ reserved_ids() {
 	done | grep . | sort || true
 }
 
-# crash_loop PLUGIN: KILLS ADDs killed at a random step; some pods survive (a step past the end).
-# Prints the surviving container IDs.
+# crash_loop NAME: KILLS ADDs killed at a random step; some pods survive (a step past the end).
+# Prints the surviving container IDs. NAME: a plugin or PLUGIN:VARIANT (helpers/plugin_confs.bash).
 crash_loop() {
-	local plugin=$1 conf steps i=0 kills=0 n rc out
-	conf=$("conf_$plugin")
+	local plugin=${1%%:*} conf steps i=0 kills=0 n rc out
+	PREP_BIN=$FAULT_BIN
+	plugin_prepare "$1"
+	conf=$("conf_${1//:/_}")
 	out=$(fault_exec "$plugin" ADD "$conf") || { fail "first ADD: $out"; return 1; }
 	cni_exec_fault_del "$plugin" "$conf" || return 1
 	fault_snapshot >"$TMP/snap.base"
@@ -80,25 +93,50 @@ crash_loop() {
 	echo "$i" >"$TMP/pods"
 }
 
-# crash_check PLUGIN: GC with the survivors valid; then only the survivors hold IPs and links;
-# DEL of the survivors brings back the baseline.
+# crash_check NAME: GC with the survivors valid; then only the survivors hold IPs and links
+# (and, by plugin, masquerade rules or fastpathd ports); DEL of the survivors brings back the
+# baseline.
 crash_check() {
-	local plugin=$1 conf id out
-	conf=$("conf_$plugin")
+	local plugin=${1%%:*} conf id out
+	conf=$("conf_${1//:/_}")
 	touch "$TMP/survivors"
 	out=$(CNI_NETNS="" cni_exec "$plugin" GC "$(gc_conf "$conf" $(cat "$TMP/survivors"))") ||
 		{ fail "GC: $out $(tail -5 "$TMP/stderr")"; return 1; }
 	diff <(reserved_ids) <(sort "$TMP/survivors") ||
 		{ fail "reservations after GC differ from the survivors"; return 1; }
-	[ "$(ip -n "$NODE" -j link show type veth | jq length)" -eq "$(wc -l <"$TMP/survivors")" ] ||
-		{ fail "host veths: $(ip -n "$NODE" -br link show type veth)"; return 1; }
+	if [ "$plugin" = dpdk-vhost ]; then
+		crash_check_fastpathd || return 1
+	else
+		[ "$(ip -n "$NODE" -j link show type veth | jq length)" -eq "$(wc -l <"$TMP/survivors")" ] ||
+			{ fail "host veths: $(ip -n "$NODE" -br link show type veth)"; return 1; }
+	fi
+	if [ "$(jq -r '.ipMasq // false' <<<"$conf")" = true ]; then
+		diff <(masq_ids) <(sort "$TMP/survivors") ||
+			{ fail "masquerade rules after GC differ from the survivors"; return 1; }
+	fi
 	for id in $(cat "$TMP/survivors"); do
 		CTR="$PFX-p${id#crash-}" CONTAINER_ID="$id" cni_exec "$plugin" DEL "$conf" ||
 			{ fail "DEL $id"; return 1; }
 		ip netns del "$PFX-p${id#crash-}"
 	done
 	fault_same "$TMP/snap.base" "killed ADDs, GC and DEL of the survivors"
-	echo "# $plugin: $KILLS ADDs killed (of $(cat "$TMP/pods") pods, $(cat "$TMP/steps") steps each), $(wc -l <"$TMP/survivors") survivors" >&3
+	echo "# $1: $KILLS ADDs killed (of $(cat "$TMP/pods") pods, $(cat "$TMP/steps") steps each), $(wc -l <"$TMP/survivors") survivors" >&3
+}
+
+# The container IDs named by the nftables masquerade rules ("..., id: ID").
+masq_ids() {
+	ip netns exec "$NODE" nft -j list ruleset |
+		jq -r '.nftables[] | .rule? | select(. != null) | .comment // empty | capture("id: (?<id>.*)$").id' |
+		sort
+}
+
+# fastpathd holds exactly the survivors' ports, and socketDir exactly their directories.
+crash_check_fastpathd() {
+	diff <(fpd_ports | jq -r '.[].socket' | sort) \
+		<(sed "s|.*|$TMP/$FPD_SOCK_DIR_NAME/&-eth0/vhost-user.sock|" "$TMP/survivors" | sort) ||
+		{ fail "fastpathd ports after GC differ from the survivors"; return 1; }
+	diff <(ls "$TMP/$FPD_SOCK_DIR_NAME" | sort) <(sed 's/$/-eth0/' "$TMP/survivors" | sort) ||
+		{ fail "socketDir after GC differs from the survivors"; return 1; }
 }
 
 @test "crash: bridge ADD killed at random steps, GC keeps only the survivors" {
@@ -148,4 +186,16 @@ crash_check() {
 		CNI_CONTAINERID=next CNI_NETNS="/run/netns/$PFX-p2" CNI_IFNAME=eth0 CNI_PATH="$BIN" \
 		"$BIN/bridge") || fail "ADD after the killed holder: $out"
 	assert_json '.ips[0].address | startswith("10.96.")' "$out"
+}
+
+@test "crash: dpdk-vhost ADD killed at random steps, GC leaves no IP, file or fastpathd port of the killed" {
+	KILLS=${CRASH_KILLS_DPDK:-25}
+	crash_loop dpdk-vhost
+	crash_check dpdk-vhost
+}
+
+@test "crash: bridge ipMasq ADD killed at random steps, GC leaves no masquerade rule of the killed" {
+	KILLS=${CRASH_KILLS_MASQ:-25}
+	crash_loop bridge:ipmasq
+	crash_check bridge:ipmasq
 }

@@ -16,16 +16,19 @@ setup() {
 
 teardown() {
 	[ -f "${TMP:-/nonexistent}/report" ] && tail -3 "$TMP/report" >&3
+	plugin_confs_teardown
 	cni_teardown
 }
 
 # fault_plugin NAME [TOLERATED]: prepare_NAME (if any), a first ADD+DEL (the baseline holds what
-# the plugin keeps on purpose: bridge device, ip_forward), then the ADD and DEL loops.
+# the plugin keeps on purpose: bridge device, ip_forward), then the ADD and DEL loops. NAME is a
+# plugin or PLUGIN:VARIANT (helpers/plugin_confs.bash).
 fault_plugin() {
-	local plugin=$1 tolerated=${2:-} conf out adds dels
+	local name=$1 plugin=${1%%:*} tolerated=${2:-} conf out adds dels
 	[ -x "$FAULT_BIN/$plugin" ] || skip "$plugin is not built"
-	if declare -F "prepare_$plugin" >/dev/null; then "prepare_$plugin"; fi
-	conf=$("conf_$plugin")
+	PREP_BIN=$FAULT_BIN
+	plugin_prepare "$name"
+	conf=$("conf_${name//:/_}")
 	# Twice: vxlan-overlay's bridge MTU becomes sticky only on the second ADD (the kernel
 	# auto-tunes a bridge created with IFLA_MTU back to 1500 when its last port leaves).
 	for _ in 1 2; do
@@ -34,7 +37,7 @@ fault_plugin() {
 	done
 	adds=$(fault_add_loop "$plugin" "$conf" "$tolerated")
 	dels=$(fault_del_loop "$plugin" "$conf" "$tolerated")
-	echo "# $plugin: $adds ADD steps ($(fault_sites ADD)), $dels DEL steps ($(fault_sites DEL))" >&3
+	echo "# $name: $adds ADD steps ($(fault_sites ADD)), $dels DEL steps ($(fault_sites DEL))" >&3
 }
 
 # "netlink x20, sysctl x3, ..." from a good run's step log.
@@ -53,6 +56,17 @@ fault_sites() {
 @test "fault: static" { fault_plugin static; }
 @test "fault: portmap" { fault_plugin portmap; }
 @test "fault: tuning" { fault_plugin tuning; }
+@test "fault: bridge with macspoofchk" { fault_plugin bridge:macspoofchk; }
+@test "fault: bridge with ipMasq (nftables)" { fault_plugin bridge:ipmasq; }
+@test "fault: bridge with ipMasq (iptables)" { fault_plugin bridge:ipmasq_iptables; }
+@test "fault: firewall" { fault_plugin firewall; }
+@test "fault: firewall (iptables)" { fault_plugin firewall:iptables; }
+@test "fault: firewall isolated" { fault_plugin firewall:isolated; }
+@test "fault: bandwidth" { fault_plugin bandwidth; }
+# DEL with fastpathd unreachable succeeds by design: the port goes at the next reconcile.
+@test "fault: dpdk-vhost" { fault_plugin dpdk-vhost 'fastpath:*'; }
+@test "fault: sriov" { fault_plugin sriov; }
+@test "[vm] fault: sriov with PF-side VF attributes (netdevsim)" { fault_plugin sriov:netdevsim; }
 
 @test "fault: bridge with a delegated IPAM binary (the exec is a step)" {
 	mkdir -p "$TMP/plugins"

@@ -15,6 +15,7 @@ setup() {
 }
 
 teardown() {
+	plugin_confs_teardown
 	cni_teardown
 }
 
@@ -42,12 +43,14 @@ execs_ok() {
 
 FW_RESTORE='/ip6?tables(-nft|-legacy)?-restore$'
 
-# noexec PLUGIN [ALLOWED-REGEX]: ADD, CHECK (prevResult = the ADD's result), DEL.
+# noexec NAME [ALLOWED-REGEX]: ADD, CHECK (prevResult = the ADD's result), DEL. NAME is a plugin
+# or PLUGIN:VARIANT (helpers/plugin_confs.bash).
 noexec() {
-	local plugin=$1 allowed=${2:-$FW_RESTORE} conf out check
+	local name=$1 plugin=${1%%:*} allowed=${2:-$FW_RESTORE} conf out check
 	[ -x "$SBIN/$plugin" ] || skip "$plugin is not built"
-	if declare -F "prepare_$plugin" >/dev/null; then "prepare_$plugin"; fi
-	conf=$("conf_$plugin")
+	PREP_BIN=$SBIN
+	plugin_prepare "$name"
+	conf=$("conf_${name//:/_}")
 	out=$(traced "$plugin" ADD "$conf") || fail "ADD: $out $(tail -5 "$TMP/stderr")"
 	execs_ok "$plugin" ADD "$allowed"
 	check=$(jq -c --argjson r "$out" '. + {prevResult: $r}' <<<"$conf")
@@ -55,7 +58,7 @@ noexec() {
 	execs_ok "$plugin" CHECK "$allowed"
 	out=$(traced "$plugin" DEL "$check") || fail "DEL: $out"
 	execs_ok "$plugin" DEL "$allowed"
-	echo "# $plugin: ADD/CHECK/DEL executed $(($(cat "$TMP"/exec.* | wc -l) - 3)) other binaries" >&3
+	echo "# $name: ADD/CHECK/DEL executed $(($(cat "$TMP"/exec.* | wc -l) - 3)) other binaries" >&3
 }
 
 @test "noexec: bridge" { noexec bridge; }
@@ -68,6 +71,15 @@ noexec() {
 @test "noexec: static" { noexec static; }
 @test "noexec: portmap" { noexec portmap; }
 @test "noexec: tuning" { noexec tuning; }
+@test "noexec: bridge with macspoofchk" { noexec bridge:macspoofchk; }
+@test "noexec: bridge with ipMasq (nftables)" { noexec bridge:ipmasq; }
+@test "noexec: bridge with ipMasq (iptables)" { noexec bridge:ipmasq_iptables; }
+@test "noexec: firewall" { noexec firewall; }
+@test "noexec: firewall (iptables)" { noexec firewall:iptables; }
+@test "noexec: bandwidth" { noexec bandwidth; }
+@test "noexec: dpdk-vhost" { noexec dpdk-vhost; }
+@test "noexec: sriov" { noexec sriov; }
+@test "[vm] noexec: sriov with PF-side VF attributes (netdevsim)" { noexec sriov:netdevsim; }
 
 # A delegated IPAM type we do not ship is the one exec a main plugin makes (and it can fail:
 # the same run without the allowance fails).

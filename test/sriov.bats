@@ -20,6 +20,7 @@ setup() {
 	ip netns add "$NB"
 	NSIM_ID=
 	PF=
+	IGB_PF=
 }
 
 teardown() {
@@ -27,6 +28,8 @@ teardown() {
 		echo "$NSIM_ID" >/sys/bus/netdevsim/del_device 2>/dev/null || true
 	fi
 	cni_teardown
+	[ -n "${IGB_PF:-}" ] && igb_teardown
+	return 0
 }
 
 # fake_pci_pf PFNAME: the PF's PCI device with its netdev.
@@ -453,4 +456,219 @@ host_setup() {
 	[ "$status" -eq 0 ] || fail "$output"
 	[ "$(vf_json 0)" = "$before" ] || fail "not restored"
 	link_json "$NODE" "${PFX}v0" >/dev/null
+}
+
+# ---- the VM lane: real SR-IOV on QEMU's igb ---------------------------------------------------
+# hack/vm/guest.sh loads igb and igbvf, brings the PF up in the VM's root netns and gives it two
+# VFs. The plugin runs where a node's runtime runs it, in that root netns, with the real /sys: that
+# is where the kernel returns a VF when its pod's netns goes. The PF's address is on a VLAN device
+# of the PF in a test netns ($PFX-pf), so the VM's root netns gets no address; the pods reach it
+# with "vlan": 100 set on the PF for their VF, which igb inserts and strips.
+
+# igb_setup: PF, PF_PCI, VF0/VF1 (PCI addresses), VF0_DEV/VF1_DEV (their netdevs now).
+igb_setup() {
+	local d
+	unset CNI_C_SYSFS_ROOT
+	PF_PCI=$(igb_sriov_pf) || fail "$PF_PCI"
+	d=/sys/bus/pci/devices/$PF_PCI
+	IGB_PF=$PF_PCI
+	PF=$(ls "$d/net")
+	VF0=$(basename "$(readlink "$d/virtfn0")")
+	VF1=$(basename "$(readlink "$d/virtfn1")")
+	VF0_DEV=$(ls "/sys/bus/pci/devices/$VF0/net")
+	VF1_DEV=$(ls "/sys/bus/pci/devices/$VF1/net")
+	[ -n "$PF" ] && [ -n "$VF0_DEV" ] && [ -n "$VF1_DEV" ] || fail "PF $PF VFs $VF0_DEV $VF1_DEV"
+	ip netns add "$PFX-pf"
+	ip link add link "$PF" name "${PFX}pv" netns "$PFX-pf" type vlan id 100
+	ip -n "$PFX-pf" addr add 10.79.0.1/24 dev "${PFX}pv"
+	ip -n "$PFX-pf" link set "${PFX}pv" up
+}
+
+# A failed test may leave a VF bound to vfio-pci or its PF side changed: back to the defaults.
+igb_teardown() {
+	local vf
+	for vf in 0 1; do
+		ip link set "$PF" vf "$vf" vlan 0 spoofchk on trust off mac 00:00:00:00:00:00 2>/dev/null
+	done
+	vf=/sys/bus/pci/devices/$VF1
+	if [ "$(basename "$(readlink "$vf/driver")")" != igbvf ]; then
+		echo >"$vf/driver_override"
+		[ -e "$vf/driver" ] && echo "$VF1" >"$vf/driver/unbind"
+		echo "$VF1" >/sys/bus/pci/drivers_probe
+	fi
+	return 0
+}
+
+# igb_exec COMMAND CONFIG [IFNAME]: cni_exec's runtime environment, in the VM's root netns.
+igb_exec() {
+	local netns=/run/netns/$CTR
+	[ "${CNI_NETNS+set}" = set ] && netns=$CNI_NETNS
+	printf '%s' "$2" | env CNI_COMMAND="$1" CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS="$netns" \
+		CNI_IFNAME="${3-eth0}" CNI_PATH="$BIN" CNI_ARGS="${CNI_ARGS:-}" "$BIN/sriov" 2>>"$TMP/stderr"
+}
+
+# pf_vf INDEX: the PF's view of VF INDEX.
+pf_vf() {
+	ip -d -j link show "$PF" | jq -c ".[0].vfinfo_list[] | select(.vf == $1)"
+}
+
+# same_vf INDEX VF_BEFORE LINK_BEFORE: the PF's view of the VF is as before. Its MAC is the one
+# the PF had set (none: 00:00:00:00:00:00), or, with none set, the one the VF's netdev registered
+# with the PF when DEL gave it back its own: igb shows that.
+same_vf() {
+	local now
+	now=$(pf_vf "$1")
+	jq -e --argjson b "$2" --argjson l "$3" \
+		'del(.address) == ($b | del(.address)) and (.address == $b.address or .address == $l.address)' \
+		<<<"$now" >/dev/null || fail "VF $1 not restored: $now, before $2 (netdev $3)"
+}
+
+# root_link NAME: name, MAC, MTU and PCI device of a link in the VM's root netns.
+root_link() {
+	ip -d -j link show "$1" | jq -c '.[0] | {ifname, address, mtu, parentdev}'
+}
+
+# pod_ping NETNS: the pod reaches the PF's address. A VF gets its carrier from igbvf's 2 s watchdog
+# after it comes up, so ping's deadline lets the first replies wait for it.
+pod_ping() {
+	ip netns exec "$1" ping -c1 -w15 10.79.0.1 >/dev/null || fail "$1 cannot ping the PF"
+}
+
+@test "[vm] sriov: igb VF through sysfs, PF side set, moved renamed and addressed, pings the PF; CHECK; DEL restores" {
+	vm_require igb_sriov
+	igb_setup
+	vf_before=$(pf_vf 0)
+	link_before=$(root_link "$VF0_DEV")
+	# igb has no VF link state: the ADD fails with the kernel's word and leaves nothing behind.
+	run igb_exec ADD "$(conf 1.1.0 "{\"deviceID\": \"$VF0\", \"vlan\": 100, \"link_state\": \"enable\"}")" net1
+	assert_error 5
+	[[ "$(jq -r .msg <<<"$output")" == *link_state* ]] || fail "$output"
+	[ "$(root_link "$VF0_DEV")" = "$link_before" ] || fail "VF netdev changed"
+	[ "$(pf_vf 0)" = "$vf_before" ] || fail "PF side changed: $(pf_vf 0)"
+	[ -z "$(reserved)" ]
+	no_records
+
+	c=$(conf 1.1.0 "{\"deviceID\": \"$VF0\", \"mac\": \"02:aa:bb:cc:dd:01\", \"vlan\": 100,
+		\"spoofchk\": \"on\", \"trust\": \"on\", \"max_tx_rate\": 100, \"mtu\": 1400}")
+	run igb_exec ADD "$c" net1
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	result=$output
+	assert_json ".interfaces == [{name: \"net1\", mac: \"02:aa:bb:cc:dd:01\", sandbox: \"/run/netns/$CTR\", pciID: \"$VF0\"}]"
+	assert_json '[.ips[] | .address] == ["10.79.0.10/24"]'
+	run ip link show "$VF0_DEV"
+	[ "$status" -ne 0 ] || fail "$VF0_DEV still in the root netns"
+	l=$(ip -n "$CTR" -d -j link show net1 | jq -c '.[0]')
+	assert_json ".parentdev == \"$VF0\" and .address == \"02:aa:bb:cc:dd:01\" and .mtu == 1400" "$l"
+	assert_json '.addr_info | map(select(.family == "inet") | .local) == ["10.79.0.10"]' \
+		"$(ip -n "$CTR" -j addr show net1 | jq -c '.[0]')"
+	vf=$(pf_vf 0)
+	assert_json '.address == "02:aa:bb:cc:dd:01" and .vlan_list[0].vlan == 100 and .spoofchk == true and .trust == true and .rate.max_tx == 100' "$vf"
+	run igb_exec CHECK "$(with_prev "$c" "$result")" net1
+	[ "$status" -eq 0 ] || fail "CHECK: $output"
+	pod_ping "$CTR"
+	# Changed behind the plugin's back, on the PF and in the pod: CHECK sees each.
+	ip link set "$PF" vf 0 trust off
+	run igb_exec CHECK "$(with_prev "$c" "$result")" net1
+	assert_error 3
+	ip link set "$PF" vf 0 trust on
+	ip -n "$CTR" addr flush dev net1
+	run igb_exec CHECK "$(with_prev "$c" "$result")" net1
+	[ "$status" -ne 0 ] || fail "CHECK passed without the address"
+
+	run igb_exec DEL "$c" net1
+	[ "$status" -eq 0 ] || fail "DEL: $output $(cat "$TMP/stderr")"
+	no_link "$CTR" net1
+	[ "$(root_link "$VF0_DEV")" = "$link_before" ] || fail "not restored: $(root_link "$VF0_DEV") != $link_before"
+	same_vf 0 "$vf_before" "$link_before"
+	[ -z "$(reserved)" ]
+	no_records
+	run igb_exec DEL "$c" net1
+	[ "$status" -eq 0 ] || fail "second DEL: $output"
+}
+
+@test "[vm] sriov: igb DEL after the pod's netns is gone renames the VF back from devN and restores it" {
+	vm_require igb_sriov
+	igb_setup
+	vf_before=$(pf_vf 0)
+	link_before=$(root_link "$VF0_DEV")
+	# CNI_IFNAME is the PF's name, so the kernel cannot return the VF under it: it becomes devN.
+	c=$(conf 1.0.0 "{\"deviceID\": \"$VF0\", \"mac\": \"02:aa:bb:cc:dd:02\", \"vlan\": 100, \"mtu\": 1300}")
+	run igb_exec ADD "$c" "$PF"
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	assert_json ".parentdev == \"$VF0\"" "$(ip -n "$CTR" -d -j link show "$PF" | jq -c '.[0]')"
+	ip netns del "$CTR"
+	# At once: the kernel returns the VF asynchronously, and DEL waits for it (bounded).
+	run igb_exec DEL "$(jq -c --arg f "$TMP/sriov.log" '. + {logFile: $f, logLevel: "info"}' <<<"$c")" "$PF"
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	grep -E "VF $VF0 netdev is back in the node as dev[0-9]+\$" "$TMP/sriov.log" || fail "$(cat "$TMP/sriov.log")"
+	[ "$(root_link "$VF0_DEV")" = "$link_before" ] || fail "not restored: $(root_link "$VF0_DEV") != $link_before"
+	same_vf 0 "$vf_before" "$link_before"
+	[ -z "$(reserved)" ]
+	no_records
+}
+
+@test "[vm] sriov: igb two pods on two VFs at once, each pings the PF; DEL returns both" {
+	vm_require igb_sriov
+	igb_setup
+	cni_add_ns b
+	before0=$(pf_vf 0) before1=$(pf_vf 1)
+	link0=$(root_link "$VF0_DEV") link1=$(root_link "$VF1_DEV")
+	ca=$(conf 1.1.0 "{\"deviceID\": \"$VF0\", \"vlan\": 100, \"spoofchk\": \"on\", \"mac\": \"02:aa:bb:cc:dd:0a\"}")
+	cb=$(conf 1.1.0 "{\"deviceID\": \"$VF1\", \"vlan\": 100, \"trust\": \"on\", \"mac\": \"02:aa:bb:cc:dd:0b\"}")
+	CONTAINER_ID=pod-a igb_exec ADD "$ca" >"$TMP/a.out" &
+	pa=$!
+	CONTAINER_ID=pod-b CNI_NETNS=/run/netns/$PFX-b igb_exec ADD "$cb" >"$TMP/b.out" &
+	pb=$!
+	wait "$pa" || fail "ADD a: $(cat "$TMP/a.out" "$TMP/stderr")"
+	wait "$pb" || fail "ADD b: $(cat "$TMP/b.out" "$TMP/stderr")"
+	assert_json ".interfaces[0].pciID == \"$VF0\"" "$(cat "$TMP/a.out")"
+	assert_json ".interfaces[0].pciID == \"$VF1\"" "$(cat "$TMP/b.out")"
+	assert_json ".parentdev == \"$VF0\"" "$(ip -n "$CTR" -d -j link show eth0 | jq -c '.[0]')"
+	assert_json ".parentdev == \"$VF1\"" "$(ip -n "$PFX-b" -d -j link show eth0 | jq -c '.[0]')"
+	assert_json '.address == "02:aa:bb:cc:dd:0a" and .vlan_list[0].vlan == 100' "$(pf_vf 0)"
+	assert_json '.address == "02:aa:bb:cc:dd:0b" and .trust == true' "$(pf_vf 1)"
+	pod_ping "$CTR"
+	pod_ping "$PFX-b"
+	CONTAINER_ID=pod-a run igb_exec DEL "$ca"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(root_link "$VF0_DEV")" = "$link0" ] || fail "VF 0 netdev not restored"
+	same_vf 0 "$before0" "$link0"
+	pod_ping "$PFX-b"
+	CONTAINER_ID=pod-b CNI_NETNS=/run/netns/$PFX-b run igb_exec DEL "$cb"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(root_link "$VF1_DEV")" = "$link1" ] || fail "VF 1 netdev not restored"
+	same_vf 1 "$before1" "$link1"
+	[ -z "$(reserved)" ]
+	no_records
+}
+
+@test "[vm] sriov: igb DPDK mode on a VF bound to vfio-pci behind the emulated IOMMU" {
+	vm_require igb_sriov
+	igb_setup
+	d=/sys/bus/pci/devices/$VF1
+	modprobe vfio-pci
+	group=$(basename "$(readlink "$d/iommu_group")")
+	[ -n "$group" ] || fail "VF $VF1 has no IOMMU group (no IOMMU in the VM?)"
+	echo vfio-pci >"$d/driver_override"
+	echo "$VF1" >"$d/driver/unbind"
+	echo "$VF1" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$d/driver")")" = vfio-pci ] || fail "not bound to vfio-pci"
+	[ -c "/dev/vfio/$group" ] || fail "no /dev/vfio/$group"
+	before=$(pf_vf 1)
+	c=$(conf 1.1.0 "{\"deviceID\": \"$VF1\", \"vlan\": 30, \"mac\": \"02:aa:bb:cc:dd:0c\", \"spoofchk\": \"off\"}")
+	run igb_exec ADD "$c"
+	[ "$status" -eq 0 ] || fail "$output $(cat "$TMP/stderr")"
+	result=$output
+	assert_json ".interfaces == [{name: \"eth0\", mac: \"02:aa:bb:cc:dd:0c\", sandbox: \"/run/netns/$CTR\", pciID: \"$VF1\"}]"
+	assert_json '[.ips[] | .address] == ["10.79.0.10/24"]'
+	assert_json '.address == "02:aa:bb:cc:dd:0c" and .vlan_list[0].vlan == 30 and .spoofchk == false' "$(pf_vf 1)"
+	[ "$(basename "$(readlink "$d/driver")")" = vfio-pci ] || fail "ADD changed the VF's driver"
+	no_link "$CTR" eth0
+	run igb_exec CHECK "$(with_prev "$c" "$result")"
+	[ "$status" -eq 0 ] || fail "$output"
+	run igb_exec DEL "$c"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(pf_vf 1)" = "$before" ] || fail "not restored: $(pf_vf 1) != $before"
+	[ -z "$(reserved)" ]
+	no_records
 }

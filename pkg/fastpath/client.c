@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cni/cleanup.h"
+#include "cni/fault.h"
 
 /* add-port may probe a device and wait for the workers' grace period: give it time. */
 #define FP_CLIENT_TIMEOUT_SEC 15
@@ -60,6 +61,10 @@ static int send_line(struct fp_client *c, const char *line, struct cni_err *err)
 {
 	size_t len = strlen(line), off = 0;
 
+	if (cni_fault_at("fastpath", "send") < 0) {
+		c->reason = FP_REASON_UNREACHABLE;
+		return cni_errf(err, CNI_ERR_TRY_AGAIN, errno, "send to fastpathd");
+	}
 	while (off < len) {
 		ssize_t n = send(c->fd, line + off, len - off, MSG_NOSIGNAL);
 
@@ -138,10 +143,16 @@ int fp_request(struct fp_client *c, json_t *req, json_t **reply, struct cni_err 
 	if (send_line(c, line, err) < 0) {
 		struct cni_err send_err = *err;
 
+		/* Half a request must not keep the daemon waiting for the rest of the line. */
+		shutdown(c->fd, SHUT_WR);
 		if (recv_line(c, err) < 0) {
 			*err = send_err;
 			return -1;
 		}
+	} else if (cni_fault_at("fastpath", "reply") < 0) {
+		/* The daemon acted but its answer is lost (a timeout): the caller cannot tell. */
+		c->reason = FP_REASON_UNREACHABLE;
+		return cni_errf(err, CNI_ERR_TRY_AGAIN, errno, "fastpathd closed the connection");
 	} else if (recv_line(c, err) < 0) {
 		return -1;
 	}

@@ -32,7 +32,7 @@ int nl_link_set_ipv4_conf(struct nl_handle *h, int ifindex, int conf, uint32_t v
 	nla_nest_end(msg, conf_nest);
 	nla_nest_end(msg, inet);
 	nla_nest_end(msg, spec);
-	return nl_transact(h, msg, NULL, NULL, err);
+	return nl_transact_named(h, msg, NULL, NULL, "devconf", err);
 }
 
 struct forwarding_reply {
@@ -64,7 +64,7 @@ int nl_forwarding_get(struct nl_handle *h, int family, bool *on, struct cni_err 
 		return -1;
 	if (nla_put_s32(msg, NETCONFA_IFINDEX, NETCONFA_IFINDEX_ALL) < 0)
 		return nl_err_msg_full(err);
-	if (nl_transact(h, msg, on_netconf, &r, err) < 0)
+	if (nl_transact_named(h, msg, on_netconf, &r, "netconf", err) < 0)
 		return -1;
 	if (r.value < 0)
 		return cni_errf(err, NL_ERR_CODE, ENODATA,

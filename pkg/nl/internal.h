@@ -50,6 +50,13 @@ int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, v
 int nl_transact_large(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
 		      struct cni_err *err);
 
+/*
+ * nl_transact for a best-effort step, named for fault injection: its site is "netlink:<name>", so
+ * a test can tell it from the requests whose failure fails the verb.
+ */
+int nl_transact_named(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		      const char *name, struct cni_err *err);
+
 /* One read of a reply; replies to plain requests fit, so they take one recvmsg, not two. */
 #define NL_RECV_BUF_SIZE 65536
 

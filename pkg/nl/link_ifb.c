@@ -48,7 +48,16 @@ int nl_ifb_create(struct nl_handle *h, const char *name, unsigned mtu, const cha
 	nla_nest_end(msg, linkinfo);
 	if (nl_transact(h, msg, NULL, NULL, err) < 0)
 		return -1;
-	return alias ? ifb_set_alias(h, name, alias, err) : 0;
+	if (alias && ifb_set_alias(h, name, alias, err) < 0) {
+		/* The link exists now: the caller sees a failed create and pushes no undo step. */
+		struct cni_err ignored = {0};
+		struct nl_link_info info;
+
+		if (nl_link_get_by_name(h, name, &info, &ignored) == 0)
+			nl_link_delete(h, info.ifindex, &ignored);
+		return -1;
+	}
+	return 0;
 }
 
 struct ifb_list {

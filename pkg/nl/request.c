@@ -93,7 +93,7 @@ static int nl_handle_reply(const struct nlmsghdr *hdr, nl_reply_fn on_reply, voi
 }
 
 static int transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
-		    bool large, struct cni_err *err)
+		    bool large, const char *name, struct cni_err *err)
 {
 	struct nlmsghdr *req = nlmsg_hdr(msg);
 	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
@@ -108,7 +108,7 @@ static int transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_repl
 		nl_socket_disable_msg_peek(h->sock);
 	nl_complete_msg(h->sock, msg);
 	seq = req->nlmsg_seq;
-	if (cni_fault("netlink") < 0 || nl_send(h->sock, msg) < 0)
+	if (cni_fault_at("netlink", name) < 0 || nl_send(h->sock, msg) < 0)
 		return cni_errf(err, NL_ERR_CODE, errno ? errno : EIO, "netlink send");
 
 	while (rc == 0) {
@@ -137,11 +137,17 @@ static int transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_repl
 int nl_transact(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
 		struct cni_err *err)
 {
-	return transact(h, msg, on_reply, arg, false, err);
+	return transact(h, msg, on_reply, arg, false, NULL, err);
+}
+
+int nl_transact_named(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
+		      const char *name, struct cni_err *err)
+{
+	return transact(h, msg, on_reply, arg, false, name, err);
 }
 
 int nl_transact_large(struct nl_handle *h, struct nl_msg *msg, nl_reply_fn on_reply, void *arg,
 		      struct cni_err *err)
 {
-	return transact(h, msg, on_reply, arg, true, err);
+	return transact(h, msg, on_reply, arg, true, NULL, err);
 }

@@ -90,12 +90,13 @@ assert_error() {
 # hack/vm/run.sh runs it in a VM with Debian's kernel); inside the VM (CNI_C_IN_VM=1) it fails.
 # Features: bridge_vlan ipvlan vlan8021q vrf dummy qdisc_fq qdisc_fq_codel qdisc_netem, and
 # netdevsim (SR-IOV PF emulation; Debian does not build it: hack/vm/netdevsim.sh builds it once per
-# kernel into build/netdevsim/<kver>/, and hack/vm/run.sh calls that when a suite needs it).
+# kernel into build/netdevsim/<kver>/, and hack/vm/run.sh calls that when a suite needs it), and
+# igb_sriov (QEMU's igb NIC with two VFs, which hack/vm/run.sh and guest.sh set up; VM lane only).
 vm_require() {
 	local feature=$1 ns out rc
 	case "$feature" in
 	bridge_vlan | ipvlan | vlan8021q | vrf | dummy | qdisc_fq | qdisc_fq_codel | qdisc_netem) ;;
-	netdevsim) ;;
+	netdevsim | igb_sriov) ;;
 	*)
 		fail "vm_require: unknown feature $feature"
 		return 1
@@ -136,7 +137,27 @@ vm_probe() {
 		ip netns exec "$ns" tc qdisc add dev lo root "${1#qdisc_}"
 		;;
 	netdevsim) netdevsim_load ;;
+	igb_sriov) igb_sriov_pf >/dev/null ;;
 	esac
+}
+
+# igb_sriov_pf: the PCI address of the igb PF that hack/vm/guest.sh gave two VFs. Only in the VM
+# lane: the tests move VFs and change their PF, which must never happen to a real NIC.
+igb_sriov_pf() {
+	local d
+	if [ "${CNI_C_IN_VM:-0}" != 1 ]; then
+		echo "igb SR-IOV tests run in the VM lane only"
+		return 1
+	fi
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(basename "$(readlink "$d/driver")")" = igb ] || continue
+		if [ "$(cat "$d/sriov_numvfs" 2>/dev/null)" -ge 2 ]; then
+			echo "${d##*/}"
+			return 0
+		fi
+	done
+	echo "no igb PF with two VFs (hack/vm/run.sh adds one)"
+	return 1
 }
 
 # Load netdevsim unless its bus is there already: the kernel's module, else our out-of-tree build.

@@ -2,8 +2,12 @@
 # CNI_FAULT_* set, snapshot everything a plugin could leave behind, and loop over every step.
 # Needs helpers/common loaded first (cni_setup's NODE, CTR, TMP, DATA_DIR, CONTAINER_ID).
 
-# The fault-injection tree: `make test` builds build/fault and passes FAULT_BIN.
-FAULT_BIN=${FAULT_BIN:-$REPO/build/fault/bin}
+# The fault-injection tree: `make test` builds build/fault and passes FAULT_BIN. Without it, a
+# BUILD that is itself a fault build is used (the VM lane passes BUILD only), else build/fault.
+if [ -z "${FAULT_BIN:-}" ]; then
+	FAULT_BIN=$REPO/build/fault/bin
+	grep -q CNI_FAULT_STEP "$BIN/loopback" 2>/dev/null && FAULT_BIN=$BIN
+fi
 
 fault_require() {
 	[ -x "$FAULT_BIN/${1:-bridge}" ] ||
@@ -48,7 +52,7 @@ FAULT_JQ='
 def carrier: . - ["LOWER_UP", "NO-CARRIER", "M-DOWN"] | sort;
 .k as $k | .v[] |
 if $k == "link" then {$k, ifname, ifindex, link, master, address, mtu, flags: (.flags | carrier),
-		     link_netnsid}
+		     link_netnsid} + (if .vfinfo_list then {vfinfo_list} else {} end)
 elif $k == "addr" then .ifname as $i | .addr_info[] | select(.family != "inet6" or .scope != "link")
 	| {$k, ifname: $i, family, local: .local, prefixlen, scope, label: .label}
 elif $k == "route" then del(.expires) | .flags -= ["linkdown"]
@@ -56,6 +60,7 @@ elif $k == "route" then del(.expires) | .flags -= ["linkdown"]
 elif $k == "fdb" then select((.mac | test("^(33:33|01:00:5e):")) | not)
 	| {$k, mac, ifname, master, vlan, dst, vni, flags, state}
 elif $k == "qdisc" then {$k, kind, handle, dev, parent, root}
+elif $k == "filter" then {$k, dev, dir, protocol, pref, kind, chain}
 else {$k} + . end'
 
 fault_ns_json() {
@@ -74,6 +79,19 @@ neigh ip -n $ns -j neigh show nud permanent
 fdb bridge -n $ns -j fdb show
 qdisc tc -n $ns -j qdisc show
 EOF
+	fault_ns_filters "$ns"
+}
+
+# The tc filters on every ingress/clsact qdisc of NS (a redirect left on a reused qdisc).
+fault_ns_filters() {
+	local ns=$1 dev dir v
+	for dev in $(tc -n "$ns" -j qdisc show | jq -r '.[] | select(.kind == "ingress" or .kind == "clsact") | .dev'); do
+		for dir in ingress egress; do
+			v=$(tc -n "$ns" -j filter show dev "$dev" "$dir" 2>/dev/null |
+				jq -c --arg d "$dev" --arg r "$dir" '[.[] | . + {dev: $d, dir: $r}]' 2>/dev/null)
+			printf '{"k":"filter","v":%s}\n' "${v:-[]}"
+		done
+	done
 }
 
 fault_ns_state() {
@@ -83,18 +101,26 @@ fault_ns_state() {
 	ip netns exec "$ns" nft list ruleset
 	ip netns exec "$ns" iptables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
 	ip netns exec "$ns" ip6tables-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+	echo "== legacy"
+	ip netns exec "$ns" iptables-legacy-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+	ip netns exec "$ns" ip6tables-legacy-save 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
 }
 
-# fault_snapshot: the node and container netns (plus $FAULT_NS, more netns names) and the file
-# list of $DATA_DIR (plus $FAULT_DIRS).
+# fault_snapshot: the node and container netns (plus $FAULT_NS, more netns names), the file
+# list of $DATA_DIR (plus $FAULT_DIRS), and what the functions named in $FAULT_HOOKS print (state
+# outside the kernel and the files: fastpathd's port table).
 fault_snapshot() {
-	local ns d
+	local ns d hook
 	for ns in "$NODE" "$CTR" ${FAULT_NS:-}; do
 		fault_ns_state "$ns"
 	done
 	for d in "$DATA_DIR" ${FAULT_DIRS:-}; do
 		echo "== files $d"
 		[ -d "$d" ] && find "$d" -printf '%P %y %m\n' | sort
+	done
+	for hook in ${FAULT_HOOKS:-}; do
+		echo "== $hook"
+		"$hook"
 	done
 	return 0
 }
@@ -114,9 +140,11 @@ fault_is_error() {
 }
 
 # The steps whose failure the reference ignores too, so an ADD may succeed without them: the
-# sysctls that tune a new interface (no router advertisements, DAD, gratuitous ARP).
+# sysctls that tune a new interface (no router advertisements, DAD, gratuitous ARP), the same by
+# netlink (pkg/nl names those requests: IPv4 devconf, and the forwarding read, whose failure
+# falls back to writing the sysctl).
 FAULT_BEST_EFFORT="sysctl:*/accept_ra sysctl:*/accept_dad sysctl:*/enhanced_dad sysctl:*/arp_notify
-sysctl:*/ndisc_notify"
+sysctl:*/ndisc_notify netlink:devconf netlink:netconf"
 
 # fault_tolerated SITE PATTERNS: SITE ("sysctl:net/ipv6/conf/eth0/accept_dad") matches one of the
 # space-separated glob PATTERNS.

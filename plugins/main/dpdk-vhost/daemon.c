@@ -15,6 +15,24 @@ static int connect_daemon(struct fp_client *fc, const struct dv_config *c, struc
 	return 0;
 }
 
+/* An add whose answer was lost may have made the port: remove it if it is this attachment's (a
+ * port of that name on another socket is someone else's refusal, never ours to drop). */
+static void drop_unanswered(const struct dv_config *c, const struct dv_paths *p)
+{
+	struct fp_port_info info;
+	struct cni_err err = {0};
+	struct fp_client fc;
+
+	if (fp_connect(&fc, c->control_socket, &err) < 0) {
+		cni_log_warn("port %s left to the next reconcile: %s", p->port, err.msg);
+		return;
+	}
+	if (fp_get_port(&fc, p->port, &info, &err) == 0 &&
+	    strcmp(info.spec.socket, p->socket) == 0 && fp_del_port(&fc, p->port, &err) < 0)
+		cni_log_warn("rollback: remove fastpathd port %s: %s", p->port, err.msg);
+	fp_disconnect(&fc);
+}
+
 int dv_port_add(const struct dv_config *c, const struct dv_paths *p, const uint8_t mac[6],
 		struct cni_err *err)
 {
@@ -35,6 +53,8 @@ int dv_port_add(const struct dv_config *c, const struct dv_paths *p, const uint8
 		return -1;
 	rc = fp_add_port(&fc, &spec, &info, err);
 	fp_disconnect(&fc);
+	if (rc < 0 && fc.reason == FP_REASON_UNREACHABLE)
+		drop_unanswered(c, p);
 	return rc < 0 ? cni_err_wrap(err, "add fastpathd port %s", p->port) : 0;
 }
 

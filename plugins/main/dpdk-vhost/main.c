@@ -99,8 +99,6 @@ static int dv_add(struct cni_request *req, struct cni_result *result, struct cni
 		cni_log_warn("reconcile: %s", err->msg);
 		cni_err_clear(err);
 	}
-	if (dv_attachment_mkdir(&c, &p, err) < 0 || push(&undo, undo_dir, &ctx, err) < 0)
-		return -1;
 	idx = add_interface(result, req, &p, mac, err);
 	if (idx < 0)
 		return -1;
@@ -114,7 +112,11 @@ static int dv_add(struct cni_request *req, struct cni_result *result, struct cni
 		if (cni_result_merge_ipam(result, &ipam, idx, err) < 0)
 			return -1;
 	}
-	/* The file before the port: a port whose file is missing is an orphan to reconcile. */
+	/* The directory after IPAM: a crash inside IPAM leaves only the IP, which GC finds, never a
+	 * directory without the file that names its attachment. The file before the port: a port
+	 * whose file is missing is an orphan to reconcile. */
+	if (dv_attachment_mkdir(&c, &p, err) < 0 || push(&undo, undo_dir, &ctx, err) < 0)
+		return -1;
 	if (dv_attachment_write(req, &c, &p, mac, result, err) < 0 ||
 	    dv_port_add(&c, &p, mac, err) < 0 || push(&undo, undo_port, &ctx, err) < 0)
 		return -1;

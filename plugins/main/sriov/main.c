@@ -100,8 +100,8 @@ static int dpdk_ipam_add(struct sriov_run *run, struct undo_stack *undo, struct 
 	return cni_result_merge_ipam(result, &ipam, 0, err);
 }
 
-/* Record the attachment (what DEL needs), then change the PF. */
-static int save_and_apply(struct sriov_run *run, struct undo_stack *undo, struct cni_err *err)
+/* Record the attachment (what DEL needs) before anything changes. */
+static int save(struct sriov_run *run, struct undo_stack *undo, struct cni_err *err)
 {
 	const struct cni_request *req = run->ns.req;
 	struct sriov_run *self = run;
@@ -120,7 +120,7 @@ static int save_and_apply(struct sriov_run *run, struct undo_stack *undo, struct
 		return -1;
 	if (undo_push(undo, undo_saved_remove, &self, sizeof(self)) < 0)
 		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
-	return sriov_pf_apply(run, undo, err);
+	return 0;
 }
 
 static int attach(struct sriov_run *run, struct undo_stack *undo, struct cni_result *result,
@@ -131,7 +131,8 @@ static int attach(struct sriov_run *run, struct undo_stack *undo, struct cni_res
 	char mac[NL_MAC_STRLEN];
 
 	if (run->saved.dpdk) {
-		if (run->conf.fastpath && sriov_fastpath_attach(run, undo, err) < 0)
+		if (sriov_pf_apply(run, undo, err) < 0 ||
+		    (run->conf.fastpath && sriov_fastpath_attach(run, undo, err) < 0))
 			return -1;
 		if (cni_result_add_interface(result, req->ifname,
 					     run->conf.vf.has & NL_VF_HAS_MAC
@@ -141,7 +142,9 @@ static int attach(struct sriov_run *run, struct undo_stack *undo, struct cni_res
 			return -1;
 		return run->conf.has_ipam ? dpdk_ipam_add(run, undo, result, err) : 0;
 	}
-	if (sriov_netdev_attach(run, undo, &link, err) < 0 ||
+	/* The netdev first: it sets its own MAC before the PF does (see sriov_netdev_attach), and
+	 * the rollback then restores the PF side before the netdev's MAC. */
+	if (sriov_netdev_attach(run, undo, &link, err) < 0 || sriov_pf_apply(run, undo, err) < 0 ||
 	    cni_result_add_interface(result, link.name, link.mac_str, 0, req->netns, err) < 0)
 		return -1;
 	if (run->conf.has_ipam)
@@ -167,7 +170,7 @@ static int sriov_add(struct cni_request *req, struct cni_result *result, struct 
 				run.vf.pci_id, run.vf.driver);
 	if (!run.saved.dpdk && vf_take(&run, err) < 0)
 		return -1;
-	if (save_and_apply(&run, &undo, err) < 0 || attach(&run, &undo, result, err) < 0 ||
+	if (save(&run, &undo, err) < 0 || attach(&run, &undo, result, err) < 0 ||
 	    stacked_result_set_dns(result, req, err) < 0 ||
 	    sriov_owner_write(run.conf.data_dir, run.vf.pci_id, req->container_id, req->ifname,
 			      err) < 0)
@@ -205,10 +208,13 @@ static int vf_return(const struct cni_request *req, const char *dir, const struc
 		if (ns_fd >= 0 && nl_handle_open(ns_fd, &ctr, err) < 0)
 			return -1;
 	}
+	/* PF side first: igb refuses an untrusted VF's own MAC change (the netdev's MAC restore)
+	 * while the PF has set one for it. */
+	if (sriov_pf_restore(host, s, err) < 0)
+		return -1;
 	if (s->dpdk ? sriov_fastpath_detach(s, err) < 0
 		    : sriov_netdev_release(host, ctr, req->ifname, s, err) < 0)
 		return -1;
-	sriov_pf_restore(host, s);
 	return sriov_owner_remove(dir, s->pci_id, err);
 }
 

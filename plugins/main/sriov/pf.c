@@ -46,7 +46,10 @@ static void undo_pf_restore(void *arg)
 {
 	struct sriov_run *run = *(struct sriov_run **)arg;
 
-	sriov_pf_restore(run->ns.host, &run->saved);
+	struct cni_err err = {0};
+
+	if (sriov_pf_restore(run->ns.host, &run->saved, &err) < 0)
+		cni_log_warn("rollback: %s", err.msg);
 }
 
 int sriov_pf_apply(struct sriov_run *run, struct undo_stack *undo, struct cni_err *err)
@@ -67,29 +70,33 @@ int sriov_pf_apply(struct sriov_run *run, struct undo_stack *undo, struct cni_er
 	return 0;
 }
 
-void sriov_pf_restore(struct nl_handle *host, const struct sriov_saved *saved)
+int sriov_pf_restore(struct nl_handle *host, const struct sriov_saved *saved, struct cni_err *err)
 {
 	struct nl_link_info pf;
-	struct cni_err err = {0};
+	int rc = 0;
 
 	if (!saved->orig.has)
-		return;
-	if (nl_link_get_by_name(host, saved->pf_name, &pf, &err) < 0) {
-		cni_log_warn("restore VF %u: %s", saved->vf_index, err.msg);
-		return;
-	}
+		return 0;
+	if (nl_link_get_by_name(host, saved->pf_name, &pf, err) < 0)
+		return cni_err_wrap(err, "restore VF %u", saved->vf_index);
 	/* One attribute at a time, so one the driver refuses (Intel PFs reject an all-zero MAC,
 	 * which is how an unset one reads back) does not keep the others from being restored. */
 	for (unsigned bit = 1; bit <= NL_VF_HAS_RATE; bit <<= 1) {
 		struct nl_vf_state one = saved->orig;
+		struct cni_err e = {0};
 
 		if (!(saved->orig.has & bit))
 			continue;
 		one.has = bit;
-		memset(&err, 0, sizeof(err));
-		if (nl_vf_set(host, pf.ifindex, saved->vf_index, &one, &err) < 0)
-			cni_log_warn("restore PF %s: %s", saved->pf_name, err.msg);
+		if (nl_vf_set(host, pf.ifindex, saved->vf_index, &one, &e) < 0) {
+			cni_log_warn("restore PF %s: %s", saved->pf_name, e.msg);
+			if (rc == 0) {
+				*err = e;
+				rc = cni_err_wrap(err, "restore PF %s", saved->pf_name);
+			}
+		}
 	}
+	return rc;
 }
 
 static int mismatch(struct cni_err *err, const char *what, unsigned vf, long want, long got)

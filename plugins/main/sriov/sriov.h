@@ -45,7 +45,8 @@ int sriov_pf_read(struct sriov_run *run, struct cni_err *err);
 /* Apply the config's VF settings on the PF; the restore is pushed on undo. */
 int sriov_pf_apply(struct sriov_run *run, struct undo_stack *undo, struct cni_err *err);
 /* Put back saved->orig (best effort: each failure is logged). */
-void sriov_pf_restore(struct nl_handle *host, const struct sriov_saved *saved);
+/* Every saved attribute is tried; the first failure is returned (DEL keeps its record). */
+int sriov_pf_restore(struct nl_handle *host, const struct sriov_saved *saved, struct cni_err *err);
 /* CHECK: the PF reports what the config set. */
 int sriov_pf_check(struct sriov_run *run, struct cni_err *err);
 

@@ -104,6 +104,8 @@ int bw_plan_remove(struct bw_run *run, struct cni_err *err)
 	struct cni_err lookup = {0};
 	int host_dev = 0, ctr_dev = 0;
 
+	/* Only a link that is not there is skipped: a lookup that fails otherwise would leave
+	 * its shaping behind under a DEL that reports success. */
 	if (run->ctr &&
 	    nl_link_get_by_name(run->ctr, run->req->ifname, &run->ctr_if, &lookup) == 0) {
 		ctr_dev = run->ctr_if.ifindex;
@@ -112,6 +114,10 @@ int bw_plan_remove(struct bw_run *run, struct cni_err *err)
 			    0 &&
 		    run->host_if.link == ctr_dev)
 			host_dev = run->host_if.ifindex;
+	}
+	if (cni_err_is_set(&lookup) && !nl_err_is_not_found(&lookup)) {
+		*err = lookup;
+		return cni_err_wrap(err, "find the links to unshape");
 	}
 	if (remove_in(run, run->host, host_dev, err) < 0)
 		return cni_err_wrap(err, "host namespace");
