@@ -2,6 +2,8 @@
 # The plain (unsanitized) binaries under valgrind memcheck: no invalid access, no leak, each verb.
 
 load helpers/common
+load helpers/plugin_confs
+load helpers/fw
 
 PLAIN=${PLAIN_BIN:-$REPO/build/bin}
 
@@ -10,14 +12,18 @@ setup() {
 	command -v valgrind >/dev/null || skip "valgrind is not installed (make deps installs it)"
 	[ -x "$PLAIN/loopback" ] || fail "no plain build in $PLAIN (make test builds it)"
 }
-teardown() { cni_teardown; }
+teardown() {
+	plugin_confs_teardown
+	cni_teardown
+}
 
 # vg_exec PLUGIN COMMAND CONFIG: cni_exec under valgrind; a memcheck error or leak exits 99.
 vg_exec() {
 	local plugin=$1 cmd=$2 conf=$3
-	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s/%s" "$@"\n' "$PLAIN" "$plugin" >"$TMP/$plugin"
-	chmod +x "$TMP/$plugin"
-	PLUGIN_DIR=$TMP cni_exec "$plugin" "$cmd" "$conf"
+	mkdir -p "$TMP/vg"
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s/%s" "$@"\n' "$PLAIN" "$plugin" >"$TMP/vg/$plugin"
+	chmod +x "$TMP/vg/$plugin"
+	PLUGIN_DIR=$TMP/vg cni_exec "$plugin" "$cmd" "$conf"
 }
 
 @test "loopback ADD, CHECK, DEL and an error path are clean under valgrind" {
@@ -75,3 +81,35 @@ vg_exec() {
 		[ "$status" -eq 0 ] || fail "cnitool $verb: status $status: $output"
 	done
 }
+
+# vg_plugin NAME: ADD, CHECK (prevResult = the ADD's result) and DEL of the plugin's config from
+# helpers/plugin_confs.bash (NAME is a plugin or PLUGIN:VARIANT), each clean under valgrind.
+vg_plugin() {
+	local name=$1 plugin=${1%%:*} conf check verb
+	[ -x "$PLAIN/$plugin" ] || skip "$plugin is not built"
+	PREP_BIN=$PLAIN
+	plugin_prepare "$name"
+	conf=$("conf_${name//:/_}")
+	run vg_exec "$plugin" ADD "$conf"
+	[ "$status" -eq 0 ] || fail "ADD: status $status: $output $(tail -20 "$TMP/stderr")"
+	check=$(jq -c --argjson r "$output" '. + {prevResult: $r}' <<<"$conf")
+	for verb in CHECK DEL DEL; do
+		run vg_exec "$plugin" $verb "$check"
+		[ "$status" -eq 0 ] || fail "$verb: status $status: $output $(tail -20 "$TMP/stderr")"
+	done
+}
+
+@test "valgrind: ptp" { vg_plugin ptp; }
+@test "valgrind: macvlan" { vg_plugin macvlan; }
+@test "[vm] valgrind: ipvlan" { vg_plugin ipvlan; }
+@test "valgrind: vxlan-overlay" { vg_plugin vxlan-overlay; }
+@test "valgrind: portmap" { vg_plugin portmap; }
+@test "valgrind: tuning" { vg_plugin tuning; }
+@test "valgrind: bridge with macspoofchk" { vg_plugin bridge:macspoofchk; }
+@test "valgrind: bridge with ipMasq (nftables)" { vg_plugin bridge:ipmasq; }
+@test "valgrind: bridge with ipMasq (iptables)" { vg_plugin bridge:ipmasq_iptables; }
+@test "valgrind: firewall" { vg_plugin firewall; }
+@test "valgrind: firewall (iptables)" { vg_plugin firewall:iptables; }
+@test "valgrind: bandwidth" { vg_plugin bandwidth; }
+@test "valgrind: dpdk-vhost" { vg_plugin dpdk-vhost; }
+@test "valgrind: sriov" { vg_plugin sriov; }

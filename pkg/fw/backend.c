@@ -35,7 +35,7 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 
 bool fw_nftables_available(void)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	struct fw_nft_sock s = {0};
 	struct cni_err err = {0};
 	struct nlmsghdr *nlh;
@@ -69,7 +69,7 @@ static bool legacy_filter_table(void)
 /* iptables-nft's FORWARD chain: chain FORWARD of table ip filter. */
 static bool nft_compat_forward_chain(void)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	struct fw_nft_sock s = {0};
 	struct cni_err err = {0};
 	struct nftnl_chain *c;

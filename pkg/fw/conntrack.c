@@ -118,7 +118,8 @@ int fw_conntrack_flush_dport(int family, uint8_t l4proto, uint16_t dport, unsign
 {
 	_cleanup_(close_socket) struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	struct match_ctx m = {.l4proto = l4proto, .dport_be = htons(dport)};
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* Zeroed: libmnl 1.0.4 leaves attribute padding uninitialised. */
+	char buf[8192] = {0};
 	uint32_t seq = (uint32_t)time(NULL);
 	int ret = 0;
 

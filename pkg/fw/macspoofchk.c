@@ -126,7 +126,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 static int dump(struct fw_nft_sock *sock, uint16_t type, mnl_cb_t cb, struct spoof_state *s,
 		struct cni_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	struct nlmsghdr *nlh =
 		nftnl_nlmsg_build_hdr(buf, type, NFPROTO_BRIDGE, NLM_F_DUMP, ++sock->seq);
 
@@ -348,7 +348,7 @@ static int transact(int (*fill)(struct batch *, const struct spoof_state *, cons
 				struct cni_err *),
 		    const void *arg, struct cni_err *err)
 {
-	_cleanup_free_ char *buf = malloc(BATCH_BYTES);
+	_cleanup_free_ char *buf = calloc(1, BATCH_BYTES); /* zeroed: see nft_sock.h */
 	struct fw_nft_sock sock = {0};
 	struct spoof_state s = {0};
 	struct batch bt = {.sock = &sock};

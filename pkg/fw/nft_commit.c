@@ -203,7 +203,7 @@ static int put_op(struct batch *bt, const struct fw_op *op, struct cni_err *err)
 
 int fw_nft_commit(struct fw_tx *tx, struct cni_err *err)
 {
-	_cleanup_free_ char *buf = malloc(BATCH_BYTES);
+	_cleanup_free_ char *buf = calloc(1, BATCH_BYTES); /* zeroed: see nft_sock.h */
 	struct fw_nft_sock sock = {0};
 	struct batch bt = {.sock = &sock, .tx = tx};
 	int ret = -1;

@@ -30,7 +30,7 @@ int fw_filter_open(const char *table, struct fw_filter_batch **out, struct cni_e
 {
 	struct fw_filter_batch *b = calloc(1, sizeof(*b));
 
-	if (!b || !(b->buf = malloc(BATCH_BYTES))) {
+	if (!b || !(b->buf = calloc(1, BATCH_BYTES))) {
 		free(b);
 		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "nftables batch");
 	}

@@ -140,7 +140,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 static int dump(struct fw_nft_sock *s, struct fw_tx *tx, uint16_t type, mnl_cb_t cb,
 		struct cni_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	struct read_ctx ctx = {.tx = tx, .err = err};
 	struct nlmsghdr *nlh;
 	int ret;

@@ -91,7 +91,7 @@ static const char *extack_msg(const struct nlmsghdr *nlh)
 int fw_nft_batch_send(struct fw_nft_sock *s, struct mnl_nlmsg_batch *b, unsigned n_msgs,
 		      struct cni_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	unsigned answered = 0;
 	int first_error = 0;
 	char reason[128] = "";

@@ -7,6 +7,13 @@
 
 #include "cni/err.h"
 
+/*
+ * Every buffer a message is built in starts zeroed: libmnl 1.0.4 (Debian 12) leaves the padding
+ * after an attribute as it was, and those bytes would go to the kernel uninitialised. One request
+ * fits in FW_NFT_MSG_BYTES (libmnl's MNL_SOCKET_BUFFER_SIZE, which is not a constant).
+ */
+#define FW_NFT_MSG_BYTES 8192
+
 struct fw_nft_sock {
 	struct mnl_socket *nl;
 	uint32_t portid;

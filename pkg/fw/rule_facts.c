@@ -186,7 +186,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 static int read_nft(struct facts_ctx *ctx, struct cni_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[FW_NFT_MSG_BYTES] = {0}; /* zeroed: see nft_sock.h */
 	struct fw_nft_sock s = {0};
 	struct nlmsghdr *nlh;
 	int ret;
