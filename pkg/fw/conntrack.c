@@ -113,6 +113,34 @@ static void close_socket(struct mnl_socket **nl)
 		mnl_socket_close(*nl);
 }
 
+static int entries_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+	{
+		if (mnl_attr_get_type(a) == CTA_STATS_GLOBAL_ENTRIES &&
+		    mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Whether this netns tracks any connection at all. A dump walks the whole (global) conntrack
+ * hash, 262144 buckets on this machine, ~5 ms even when the netns has no entry; the count is one
+ * message. Unknown (an old kernel) counts as "maybe".
+ */
+static bool netns_has_entries(struct mnl_socket *nl, char *buf, uint32_t seq)
+{
+	uint32_t count = UINT32_MAX;
+
+	if (talk(nl, ct_msg(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, AF_UNSPEC, seq), entries_cb,
+		 &count) < 0)
+		return true;
+	return count != 0;
+}
+
 int fw_conntrack_flush_dport(int family, uint8_t l4proto, uint16_t dport, unsigned *n,
 			     struct cni_err *err)
 {
@@ -126,6 +154,9 @@ int fw_conntrack_flush_dport(int family, uint8_t l4proto, uint16_t dport, unsign
 	*n = 0;
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		return cni_errf(err, CNI_ERR_IO, errno, "ctnetlink socket");
+	if (!netns_has_entries(nl, buf, seq++))
+		return 0;
+	memset(buf, 0, sizeof(buf));
 	if (talk(nl, ct_msg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, family, seq++), entry_cb, &m) < 0) {
 		free(m.found);
 		if (m.oom)
