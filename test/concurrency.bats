@@ -86,6 +86,17 @@ reservations() {
 	ls "$DATA_DIR/${1:-race-net}" 2>/dev/null | grep -v -e '^lock$' -e '^last_reserved_ip' || true
 }
 
+# No link but lo (and the bridge on the node) in the node netns and in any pod netns.
+no_links_left() {
+	local left i
+	left=$(ip -n "$NODE" -j link show | jq -c --arg br "$BR" '[.[].ifname | select(. != "lo" and . != $br)]')
+	[ "$left" = "[]" ] || fail "node links left: $left"
+	for ((i = 0; i < PODS; i++)); do
+		left=$(ip -n "$PFX-p$i" -j link show | jq -c '[.[].ifname | select(. != "lo")]')
+		[ "$left" = "[]" ] || fail "pod $i links left: $left"
+	done
+}
+
 @test "concurrency: $PODS pods ADDed and DELed $JOBS at a time, half through Debian's host-local" {
 	need_ref
 	local i
@@ -118,13 +129,7 @@ reservations() {
 	race DEL
 
 	[ -z "$(reservations)" ] || fail "reservations left: $(reservations | head)"
-	local left
-	left=$(ip -n "$NODE" -j link show | jq -c --arg br "$BR" '[.[].ifname | select(. != "lo" and . != $br)]')
-	[ "$left" = "[]" ] || fail "node links left: $left"
-	for ((i = 0; i < PODS; i++)); do
-		left=$(ip -n "$PFX-p$i" -j link show | jq -c '[.[].ifname | select(. != "lo")]')
-		[ "$left" = "[]" ] || fail "pod $i links left: $left"
-	done
+	no_links_left
 	# The tables and chains both implementations keep stay; no rule of a pod may.
 	left=$(node_rules | grep -e '10\.80\.' -e "race-$PFX" -e 'CNI-[0-9a-f]' || true)
 	[ -z "$left" ] || fail "rules left: $left"
@@ -316,13 +321,7 @@ pm_race() {
 	race DEL pm_run
 
 	[ -z "$(reservations pm-race)" ] || fail "reservations left: $(reservations pm-race | head)"
-	local left
-	left=$(ip -n "$NODE" -j link show | jq -c --arg br "$BR" '[.[].ifname | select(. != "lo" and . != $br)]')
-	[ "$left" = "[]" ] || fail "node links left: $left"
-	for ((i = 0; i < PODS; i++)); do
-		left=$(ip -n "$PFX-p$i" -j link show | jq -c '[.[].ifname | select(. != "lo")]')
-		[ "$left" = "[]" ] || fail "pod $i links left: $left"
-	done
+	no_links_left
 	[ -z "$(pm_dnat_rules)" ] || fail "DNAT rules left: $(pm_dnat_rules | head)"
 	[ -z "$(pm_pod_rules)" ] || fail "pod rules left: $(pm_pod_rules | head)"
 	[ -z "$(pm_all_rules | uniq -d)" ] || fail "doubled rules: $(pm_all_rules | uniq -d)"

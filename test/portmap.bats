@@ -57,14 +57,16 @@ our_rules() {
 }
 
 # A one-shot TCP server in the container on port 80 answering the peer address it saw.
-serve() {
+serve() { # serve [6]: IPv4 on 0.0.0.0:80, or with 6 on [::]:80 (IPv4 too)
+	local family=AF_INET addr=0.0.0.0
+	[ "${1:-}" = 6 ] && family=AF_INET6 addr=::
 	ip netns exec "$CTR" python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 80)); s.listen(8); print("ready", flush=True)
+import socket, sys
+s = socket.socket(getattr(socket, sys.argv[1])); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], 80)); s.listen(8); print("ready", flush=True)
 while True:
     c, a = s.accept(); c.send((a[0] + "\n").encode()); c.close()
-' >"$TMP/server.out" 2>&1 &
+' "$family" "$addr" >"$TMP/server.out" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 50); do grep -q ready "$TMP/server.out" 2>/dev/null && return 0; sleep 0.1; done
 	fail "server did not start"
@@ -375,26 +377,12 @@ conf6() {
 		  prevResult: $p}'
 }
 
-# A one-shot-per-connection TCP server on [::]:80 in the container (IPv4 too) answering the peer.
-serve6() {
-	ip netns exec "$CTR" python3 -c '
-import socket
-s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("::", 80)); s.listen(8); print("ready", flush=True)
-while True:
-    c, a = s.accept(); c.send((a[0] + "\n").encode()); c.close()
-' >"$TMP/server.out" 2>&1 &
-	SERVER_PID=$!
-	for _ in $(seq 50); do grep -q ready "$TMP/server.out" 2>/dev/null && return 0; sleep 0.1; done
-	fail "server did not start"
-}
-
 @test "IPv6: dual-stack bridge attachment, [node v6]:hostPort from a peer, the node and hairpin; rules; DEL twice" {
 	local prev pod6 c
 	prev=$(v6_attach)
 	pod6=$(jq -r '.ips[] | select(.address | contains(":")) | .address | sub("/.*"; "")' <<<"$prev")
 	[ -n "$pod6" ] || fail "no IPv6 address: $prev"
-	serve6
+	serve 6
 	for f in $FW_FLAVOURS; do
 		c=$(conf6 "$f" "$prev")
 		run pm "$f" ADD "$c"
