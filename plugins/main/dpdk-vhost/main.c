@@ -25,15 +25,6 @@ static void undo_dir(void *arg)
 		cni_log_warn("rollback: %s", err.msg);
 }
 
-static void undo_ipam(void *arg)
-{
-	const struct dv_undo_ctx *u = *(const struct dv_undo_ctx **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(u->req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 static void undo_port(void *arg)
 {
 	const struct dv_undo_ctx *u = *(const struct dv_undo_ctx **)arg;
@@ -103,13 +94,8 @@ static int dv_add(struct cni_request *req, struct cni_result *result, struct cni
 	if (idx < 0)
 		return -1;
 	if (c.has_ipam) {
-		cni_result_init(&ipam, req->cni_version);
-		if (ipam_add(req, &ipam, err) < 0 || push(&undo, undo_ipam, &ctx, err) < 0)
-			return -1;
-		if (ipam.n_ips == 0)
-			return cni_errf(err, CNI_ERR_INVALID_CONFIG, 0,
-					"IPAM plugin returned missing IP config");
-		if (cni_result_merge_ipam(result, &ipam, idx, err) < 0)
+		if (ipam_add_undoable(req, &ipam, &undo, err) < 0 ||
+		    cni_result_merge_ipam(result, &ipam, idx, err) < 0)
 			return -1;
 	}
 	/* The directory after IPAM: a crash inside IPAM leaves only the IP, which GC finds, never a
@@ -217,6 +203,7 @@ static int dv_gc(struct cni_request *req, struct cni_err *err)
 {
 	struct cni_err first = {0}, e = {0};
 	struct dv_config c;
+	int ret;
 
 	if (dv_config_parse(req, &c, err) < 0)
 		return -1;
@@ -225,16 +212,13 @@ static int dv_gc(struct cni_request *req, struct cni_err *err)
 		/* A daemon that is down keeps its ports until a later call reaches it. */
 		if (e.code == CNI_ERR_TRY_AGAIN)
 			cni_log_warn("gc: %s", e.msg);
-		else if (!cni_err_is_set(&first))
-			first = e;
+		else
+			cni_err_keep_first(&first, -1, &e);
 	}
-	if (c.has_ipam && ipam_gc(req, err) < 0)
-		return -1;
-	if (cni_err_is_set(&first)) {
+	ret = cni_err_keep_first(&first, c.has_ipam ? ipam_gc(req, &e) : 0, &e);
+	if (ret < 0)
 		*err = first;
-		return -1;
-	}
-	return 0;
+	return ret;
 }
 
 static int dv_status(struct cni_request *req, struct cni_err *err)

@@ -74,15 +74,6 @@ static void undo_saved_remove(void *arg)
 			   &err);
 }
 
-static void undo_ipam_del(void *arg)
-{
-	const struct cni_request *req = *(const struct cni_request **)arg;
-	struct cni_err err = {0};
-
-	if (ipam_del(req, &err) < 0)
-		cni_log_warn("rollback: release IPAM reservation: %s", err.msg);
-}
-
 /* DPDK mode: IPAM's addresses go to the pod's application through the result only. */
 static int dpdk_ipam_add(struct sriov_run *run, struct undo_stack *undo, struct cni_result *result,
 			 struct cni_err *err)
@@ -90,13 +81,8 @@ static int dpdk_ipam_add(struct sriov_run *run, struct undo_stack *undo, struct 
 	const struct cni_request *req = run->ns.req;
 	_cleanup_(cni_result_free) struct cni_result ipam = {0};
 
-	cni_result_init(&ipam, req->cni_version);
-	if (ipam_add(req, &ipam, err) < 0)
+	if (ipam_add_undoable(req, &ipam, undo, err) < 0)
 		return -1;
-	if (undo_push(undo, undo_ipam_del, &req, sizeof(req)) < 0) {
-		undo_ipam_del(&req);
-		return cni_errf(err, CNI_ERR_INTERNAL, 0, "undo stack full");
-	}
 	return cni_result_merge_ipam(result, &ipam, 0, err);
 }
 
