@@ -4,15 +4,10 @@
 # answers ARP and ping. One worker lcore, nice 10, idle back-off on: the machine is shared.
 
 load helpers/common
-
-FPCTL() {
-	"$BIN/fastpathctl" -s "$TMP/ctl.sock" "$@"
-}
+load helpers/fastpathd
 
 setup_file() {
-	pkg-config --exists libdpdk || skip "libdpdk is not installed (hack/install-deps.sh)"
-	cc -O2 -o "$BATS_FILE_TMPDIR/fppod" "$BATS_TEST_DIRNAME/helpers/fppod.c" \
-		$(pkg-config --cflags --libs libdpdk)
+	fppod_build
 }
 
 setup() {
@@ -25,74 +20,13 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${PODS[@]}"; do
-		kill "$(cat "$TMP/$p.pid")" 2>/dev/null || true
-	done
-	[ -n "$FPD_PID" ] && kill "$FPD_PID" 2>/dev/null && wait "$FPD_PID" || true
-	for p in "${PODS[@]}"; do
-		wait "$(cat "$TMP/$p.pid")" 2>/dev/null || true
-	done
-	rm -rf /var/run/dpdk/"$PFX"-*
+	fpd_teardown
 	cni_teardown
-}
-
-# fpd_config [UPLINK_JSON]
-fpd_config() {
-	cat >"$TMP/fp.json" <<JSON
-{"eal": ["-l", "0,1", "--no-pci", "--no-huge", "-m", "256", "--file-prefix", "$PFX-fp",
-         "--no-telemetry", "--log-level", "*:notice"],
- "controlSocket": "$TMP/ctl.sock", "stateFile": "$TMP/state/ports.json",
- "logFile": "$TMP/fastpathd.log", "mbufs": 8191, "macAgingSec": 60
- ${1:+, \"uplink\": $1}}
-JSON
-}
-
-# Start the daemon in the node netns; ready once the control socket answers (bounded).
-fpd_start() {
-	ip netns exec "$NODE" nice -n 10 "$BIN/fastpathd" -c "$TMP/fp.json" 2>>"$TMP/fastpathd.err" &
-	FPD_PID=$!
-	local i
-	for i in $(seq 100); do
-		FPCTL status >/dev/null 2>&1 && return 0
-		kill -0 "$FPD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$TMP/fastpathd.err" "$TMP/fastpathd.log" >&2
-	fail "fastpathd did not come up"
-}
-
-fpd_stop() {
-	kill -TERM "$FPD_PID"
-	local rc=0
-	wait "$FPD_PID" || rc=$?
-	FPD_PID=
-	[ "$rc" -eq 0 ] || fail "fastpathd exited with $rc"
 }
 
 # pod_start NAME MAC: a pod process serving the vhost-user socket $TMP/NAME.sock.
 pod_start() {
-	local name=$1 mac=$2 ifd ofd
-	mkfifo "$TMP/$name.in" "$TMP/$name.out"
-	exec {ofd}<>"$TMP/$name.out"
-	ip netns exec "$NODE" nice -n 10 "$BATS_FILE_TMPDIR/fppod" -l 0 --no-pci --no-huge -m 64 \
-		--file-prefix "$PFX-$name" --no-telemetry --log-level '*:warning' \
-		--vdev "net_virtio_user0,path=$TMP/$name.sock,mac=$mac,server=1,queue_size=1024" \
-		<"$TMP/$name.in" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	echo $! >"$TMP/$name.pid"
-	exec {ifd}>"$TMP/$name.in"
-	eval "POD_IN_$name=$ifd POD_OUT_$name=$ofd"
-	PODS+=("$name")
-}
-
-# pod NAME COMMAND...: one command, its one-line answer in $output.
-pod() {
-	local name=$1 ifd ofd
-	shift
-	eval "ifd=\$POD_IN_$name ofd=\$POD_OUT_$name"
-	echo "$*" >&"$ifd"
-	read -r -t 30 -u "$ofd" output || fail "pod $name did not answer \"$*\""
-	echo "pod $name: $* -> $output" >&2
+	fppod_start "$1" "$TMP/$1.sock" "$2"
 }
 
 # add_vhost NAME MAC VLAN: the pod's port on the switch.
@@ -112,7 +46,7 @@ MAC_D=02:00:00:00:00:0d
 
 # Four pods: A and B in VLAN 10, C and D in VLAN 20, linked and answering.
 four_pods() {
-	fpd_config
+	fpd_config '"macAgingSec": 60'
 	fpd_start
 	pod_start A $MAC_A
 	pod_start B $MAC_B
@@ -190,7 +124,7 @@ four_pods() {
 	ip -n "$NODE" link set up0 up
 	ip -n "$PFX-ext" addr add 10.251.0.1/24 dev up1
 	ip -n "$PFX-ext" link set up1 up
-	fpd_config '{"name": "uplink", "type": "ethdev", "devargs": "net_af_packet0,iface=up0"}'
+	fpd_config '"macAgingSec": 60, "uplink": {"name": "uplink", "type": "ethdev", "devargs": "net_af_packet0,iface=up0"}'
 	fpd_start
 	pod_start A $MAC_A
 	pod_start B $MAC_B
@@ -219,7 +153,7 @@ four_pods() {
 }
 
 @test "fastpathd: a restart restores live ports from the state file and pods reconnect" {
-	fpd_config
+	fpd_config '"macAgingSec": 60'
 	fpd_start
 	pod_start A $MAC_A
 	pod_start B $MAC_B

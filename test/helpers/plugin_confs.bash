@@ -2,6 +2,8 @@
 # crash.bats, noexec.bats): conf_<plugin> prints it, prepare_<plugin> (optional) sets up the node.
 # Needs helpers/common (PFX, NODE, CTR, DATA_DIR). A new plugin joins here.
 
+load helpers/fastpathd
+
 ipam_hl() { # ipam_hl SUBNET: host-local IPAM in this test's dataDir
 	jq -nc --arg sn "$1" --arg dd "$DATA_DIR" '{type: "host-local", subnet: $sn, dataDir: $dd}'
 }
@@ -111,10 +113,7 @@ plugin_prepare() { # plugin_prepare NAME
 
 # What a prepare started outside the test's netns and TMP (fastpathd, a netdevsim device).
 plugin_confs_teardown() {
-	if [ -n "${FPD_PID:-}" ]; then
-		kill "$FPD_PID" 2>/dev/null && wait "$FPD_PID" 2>/dev/null
-		FPD_PID=
-	fi
+	fpd_teardown
 	if [ -n "${NSIM_ID:-}" ]; then
 		echo "$NSIM_ID" >/sys/bus/netdevsim/del_device 2>/dev/null
 		NSIM_ID=
@@ -171,32 +170,15 @@ conf_bandwidth() {
 
 # ---- dpdk-vhost: fastpathd in the node netns; its port table is part of the snapshot ------------
 FPD_SOCK_DIR_NAME=vhost
-fpd_ctl() {
-	"${PREP_BIN:-$BIN}/fastpathctl" -s "$TMP/ctl.sock" "$@"
-}
 # The port table without counters, sorted.
 fpd_ports() {
-	fpd_ctl -j ports | jq -c '[.ports[] | {name, type, socket, mac, vlan}] | sort_by(.name)'
+	FPCTL -j ports | jq -c '[.ports[] | {name, type, socket, mac, vlan}] | sort_by(.name)'
 }
 prepare_dpdk-vhost() {
-	local bin=${PREP_BIN:-$BIN} i
-	[ -x "$bin/fastpathd" ] || skip "no $bin/fastpathd (built with libdpdk)"
-	cat >"$TMP/fp.json" <<JSON
-{"eal": ["-l", "0,1", "--no-pci", "--no-huge", "-m", "256", "--file-prefix", "$PFX-fp",
-         "--no-telemetry", "--log-level", "*:notice"],
- "controlSocket": "$TMP/ctl.sock", "stateFile": "$TMP/fpstate/ports.json",
- "logFile": "$TMP/fastpathd.log", "mbufs": 8191}
-JSON
-	# LeakSanitizer cannot see DPDK's memory through its own allocator's mappings.
-	ip netns exec "$NODE" env ASAN_OPTIONS=detect_leaks=0 nice -n 10 "$bin/fastpathd" \
-		-c "$TMP/fp.json" 2>>"$TMP/fastpathd.err" &
-	FPD_PID=$!
-	for i in $(seq 100); do
-		fpd_ctl status >/dev/null 2>&1 && break
-		kill -0 "$FPD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fpd_ctl status >/dev/null 2>&1 || fail "fastpathd did not come up: $(cat "$TMP/fastpathd.err")"
+	FPD_BIN=${PREP_BIN:-$BIN}
+	[ -x "$FPD_BIN/fastpathd" ] || skip "no $FPD_BIN/fastpathd (built with libdpdk)"
+	fpd_config
+	fpd_start
 	FAULT_DIRS="${FAULT_DIRS:-} $TMP/$FPD_SOCK_DIR_NAME"
 	FAULT_HOOKS="${FAULT_HOOKS:-} fpd_ports"
 }
