@@ -42,6 +42,15 @@ fault_site() {
 	awk -v n="$2" '$1 == n { print $2 }' "$TMP/steps.$1"
 }
 
+# fault_run_site N DEFAULT: the site that step N was in the faulted run ($TMP/run.log), else
+# DEFAULT. A wait that polls the kernel takes a varying number of requests, so the faulted run's
+# step N may be another site than the good run's.
+fault_run_site() {
+	local site
+	[ -f "$TMP/run.log" ] && site=$(awk -v n="$1" '$1 == n { print $2 }' "$TMP/run.log")
+	echo "${site:-$2}"
+}
+
 # What must not change, normalized by one jq: no counters, timers or lifetimes. Carrier follows
 # ports with the kernel's linkwatch delay, and IPv6 link-local addresses and their routes come and
 # go with carrier and DAD timing: those are the kernel's, and their link is compared anyway.
@@ -178,6 +187,7 @@ fault_add_loop() {
 		rm -f "$TMP/run.log"
 		out=$(fault_exec "$plugin" ADD "$conf" CNI_FAULT_STEP="$n" \
 			CNI_FAULT_COUNT_FILE="$TMP/run.log") || rc=$?
+		site=$(fault_run_site "$n" "$site")
 		if [ "$rc" -eq 0 ] && ! fault_reached "$n"; then
 			# A wait that polls the kernel takes a varying number of requests.
 			echo "# $plugin ADD step $n: this run had fewer steps" >>"$TMP/report"
@@ -212,6 +222,7 @@ fault_del_loop() {
 		rm -f "$TMP/run.log"
 		out=$(fault_exec "$plugin" DEL "$conf" CNI_FAULT_STEP="$n" \
 			CNI_FAULT_COUNT_FILE="$TMP/run.log") || rc=$?
+		site=$(fault_run_site "$n" "$site")
 		if [ "$rc" -ne 0 ] || { fault_reached "$n" && ! fault_tolerated "$site" "$tolerated"; }; then
 			fault_is_error "$out" "$rc" >&2 ||
 				{ fail "$plugin DEL with step $n ($site) failing"; return 1; }
