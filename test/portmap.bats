@@ -119,6 +119,39 @@ s = socket.create_connection(('$2', 8080), timeout=3); sys.stdout.write(s.recv(6
 	assert_json "[.nftables[] | .rule? | select(.chain == \"masquerading\" and .comment == \"$CONTAINER_ID net:pmnet\")] | length == 2"
 }
 
+# The handles of the rules in the chains every attachment shares.
+shared_rule_handles() {
+	ip netns exec "$NODE" nft -a -j list table ip cni_hostport | jq -c '[.nftables[] | .rule? |
+		select(.chain == "prerouting" or .chain == "output" or .chain == "hostports_all") |
+		{chain, handle}]'
+}
+
+@test "nftables: ADD leaves the shared chains' rules as they are, rewrites them when they differ" {
+	local first
+	pm nftables ADD "$(conf nftables)"
+	first=$(shared_rule_handles)
+	[ "$(jq length <<<"$first")" -eq 4 ] || fail "shared rules: $first"
+	# Rewriting equal rules would delete some, and the kernel frees deleted rules only after an
+	# RCU grace period, which closing the plugin's socket waits for.
+	CONTAINER_ID=second pm nftables ADD "$(conf nftables)"
+	[ "$(shared_rule_handles)" = "$first" ] || fail "rewritten: $first -> $(shared_rule_handles)"
+	# A rule someone added to a shared chain goes; the chain holds exactly its two jumps again.
+	ip netns exec "$NODE" nft add rule ip cni_hostport hostports_all counter
+	CONTAINER_ID=third pm nftables ADD "$(conf nftables)"
+	run ip netns exec "$NODE" nft list chain ip cni_hostport hostports_all
+	[[ "$output" != *counter* && "$output" == *"jump hostip_hostports"*"jump hostports"* ]] ||
+		fail "hostports_all: $output"
+	# Changed conditions change the entry rules.
+	CONTAINER_ID=fourth pm nftables ADD "$(conf nftables 1.0.0 '{"conditionsV4":["ip saddr 10.67.0.0/24"]}')"
+	run ip netns exec "$NODE" nft list chain ip cni_hostport prerouting
+	[[ "$output" == *"ip saddr 10.67.0.0/24 fib daddr type local jump hostports_all"* ]] ||
+		fail "prerouting: $output"
+	for id in "$CONTAINER_ID" second third fourth; do
+		CONTAINER_ID=$id pm nftables DEL "$(conf nftables)"
+	done
+	[ -z "$(our_rules)" ] || fail "left after DEL: $(our_rules)"
+}
+
 @test "iptables rules are those of the reference portmap (iptables-nft and legacy)" {
 	[ -x "$REF_BIN/portmap" ] || skip "no reference portmap"
 	for f in iptables-nft iptables-legacy; do

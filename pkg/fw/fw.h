@@ -139,6 +139,11 @@ int fw_tx_ensure_chain(struct fw_tx *tx, const struct fw_chain *chain, struct cn
 int fw_tx_flush_chain(struct fw_tx *tx, const char *chain, struct cni_err *err);
 /* Append (or, prepend, insert first) a rule. */
 int fw_tx_add_rule(struct fw_tx *tx, const struct fw_rule *rule, bool prepend, struct cni_err *err);
+/* Make the chain hold exactly these rules, in this order: a flush and the adds, or nothing when
+ * nftables shows it holding them already (a rule deleted is freed by the kernel only after an
+ * RCU grace period, which closing our socket then waits for). */
+int fw_tx_set_chain_rules(struct fw_tx *tx, const char *chain, const struct fw_rule *rules,
+			  size_t n, struct cni_err *err);
 /* Delete the rules that exist now (at open) matching comment (exact or prefix) in chain (NULL:
  * every chain). */
 int fw_tx_delete_by_comment(struct fw_tx *tx, const char *chain, const char *comment, bool prefix,

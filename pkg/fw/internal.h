@@ -14,6 +14,7 @@ struct fw_state_rule {
 	char *target;	   /* jump/goto chain, or target name (ACCEPT, MASQUERADE, DNAT, MARK...) */
 	uint64_t handle;   /* nftables rule handle */
 	unsigned position; /* 1-based position in its chain (iptables rule number) */
+	char *body;	   /* nftables read: fw_nft_rule_body (NULL: unknown) */
 	bool doomed;	   /* queued for deletion */
 };
 
@@ -21,6 +22,9 @@ struct fw_state_chain {
 	char *name;
 	bool exists; /* as the queue leaves it (starts as read) */
 	bool base;   /* built-in / base chain */
+	/* nftables read of a base chain: its hook (NF_INET_*) and priority */
+	uint32_t hooknum;
+	int32_t priority;
 };
 
 enum fw_op_kind {
@@ -37,7 +41,6 @@ struct fw_op {
 	struct fw_chain chain; /* ENSURE_TABLE uses chain.comment */
 	struct fw_rule rule;
 	bool prepend;
-	bool chain_was_missing; /* ENSURE_CHAIN on iptables: emit -N */
 };
 
 struct fw_tx {
@@ -66,6 +69,8 @@ bool fw_comment_matches(const char *have, const char *want, bool prefix);
 /* Backends. */
 int fw_nft_read(struct fw_tx *tx, struct cni_err *err);
 int fw_nft_commit(struct fw_tx *tx, struct cni_err *err);
+/* The chain as read is the one fw_nft_commit would create for want (same hook and priority). */
+bool fw_nft_chain_is(const struct fw_state_chain *have, const struct fw_chain *want);
 int fw_ipt_read(struct fw_tx *tx, struct cni_err *err);
 int fw_ipt_commit(struct fw_tx *tx, struct cni_err *err);
 

@@ -59,28 +59,25 @@ static int nft_ensure_layout(struct fw_tx *tx, struct cni_err *err)
 			   "their subnet"};
 	struct fw_chain post = {
 		.name = "postrouting", .hook = FW_HOOK_POSTROUTING, .priority = PRIO_SRCNAT};
-	struct fw_rule skip4 = {
-		.chain = "postrouting",
-		.family = AF_INET,
-		.daddr = {.set = true,
-			  .prefix = {.ip = {.family = AF_INET, .addr = {224}}, .len = 4}},
-		.verdict = FW_VERDICT_RETURN};
-	struct fw_rule skip6 = {
-		.chain = "postrouting",
-		.family = AF_INET6,
-		.daddr = {.set = true,
-			  .prefix = {.ip = {.family = AF_INET6, .addr = {0xff}}, .len = 8}},
-		.verdict = FW_VERDICT_RETURN};
-	struct fw_rule go = {
-		.chain = "postrouting", .verdict = FW_VERDICT_GOTO, .target = NFT_CHAIN};
+	const struct fw_rule post_rules[] = {
+		{.chain = "postrouting",
+		 .family = AF_INET,
+		 .daddr = {.set = true,
+			   .prefix = {.ip = {.family = AF_INET, .addr = {224}}, .len = 4}},
+		 .verdict = FW_VERDICT_RETURN},
+		{.chain = "postrouting",
+		 .family = AF_INET6,
+		 .daddr = {.set = true,
+			   .prefix = {.ip = {.family = AF_INET6, .addr = {0xff}}, .len = 8}},
+		 .verdict = FW_VERDICT_RETURN},
+		{.chain = "postrouting", .verdict = FW_VERDICT_GOTO, .target = NFT_CHAIN},
+	};
 
 	if (fw_tx_ensure_table(
 		    tx, "Masquerading for plugins from github.com/containernetworking/plugins",
 		    err) < 0 ||
 	    fw_tx_ensure_chain(tx, &checks, err) < 0 || fw_tx_ensure_chain(tx, &post, err) < 0 ||
-	    fw_tx_flush_chain(tx, "postrouting", err) < 0 ||
-	    fw_tx_add_rule(tx, &skip4, false, err) < 0 ||
-	    fw_tx_add_rule(tx, &skip6, false, err) < 0 || fw_tx_add_rule(tx, &go, false, err) < 0)
+	    fw_tx_set_chain_rules(tx, "postrouting", post_rules, 3, err) < 0)
 		return -1;
 	return 0;
 }

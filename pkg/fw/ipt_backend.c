@@ -84,8 +84,7 @@ static int write_restore_text(struct fw_tx *tx, FILE *f, struct cni_err *err)
 		case FW_OP_ENSURE_TABLE:
 			break;
 		case FW_OP_ENSURE_CHAIN:
-			if (op->chain_was_missing)
-				fprintf(f, "-N %s\n", op->chain.name);
+			fprintf(f, "-N %s\n", op->chain.name);
 			break;
 		case FW_OP_FLUSH_CHAIN:
 			fprintf(f, "-F %s\n", op->chain.name);

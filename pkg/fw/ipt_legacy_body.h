@@ -89,8 +89,7 @@ int FN(commit)(struct fw_tx *tx, struct cni_err *err)
 
 		switch (op->kind) {
 		case FW_OP_ENSURE_CHAIN:
-			if (op->chain_was_missing)
-				ok = TC(create_chain)(op->chain.name, h);
+			ok = TC(create_chain)(op->chain.name, h);
 			break;
 		case FW_OP_FLUSH_CHAIN:
 			ok = TC(flush_entries)(op->chain.name, h);

@@ -78,6 +78,14 @@ static const uint32_t hooknum[] = {
 	[FW_HOOK_POSTROUTING] = NF_INET_POST_ROUTING,
 };
 
+bool fw_nft_chain_is(const struct fw_state_chain *have, const struct fw_chain *want)
+{
+	if (want->hook == FW_HOOK_NONE)
+		return !have->base;
+	return have->base && have->hooknum == hooknum[want->hook] &&
+	       have->priority == want->priority;
+}
+
 static int put_chain(struct batch *bt, uint16_t type, const struct fw_chain *c, struct cni_err *err)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();

@@ -22,4 +22,10 @@ struct fw_nft_sets {
 int fw_nft_rule_build(struct nftnl_rule *r, int table_family, const struct fw_rule *rule,
 		      struct fw_nft_sets *sets, struct cni_err *err);
 
+/* The body of a rule (nft_body.c): its expressions as text, malloc'd; NULL when out of memory.
+ * Equal bodies and comments mean the same rule. */
+char *fw_nft_rule_body(struct nftnl_rule *r);
+/* The body fw_nft_rule_build would give rule; NULL too when it looks up an anonymous set. */
+char *fw_nft_rule_body_of(int table_family, const struct fw_rule *rule);
+
 #endif

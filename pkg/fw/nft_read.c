@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "fw/internal.h"
+#include "fw/nft_expr.h"
 #include "fw/nft_sock.h"
 
 int fw_nfproto(int family)
@@ -44,10 +45,17 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 &&
 	    strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), ctx->tx->table) == 0) {
 		ctx->tx->table_exists = true;
-		if (fw_state_add_chain(ctx->tx, nftnl_chain_get_str(c, NFTNL_CHAIN_NAME),
-				       nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM), ctx->err) < 0) {
+		const char *name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+		bool base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+
+		if (fw_state_add_chain(ctx->tx, name, base, ctx->err) < 0) {
 			ctx->failed = 1;
 			ret = MNL_CB_ERROR;
+		} else if (base) {
+			struct fw_state_chain *have = fw_state_chain(ctx->tx, name);
+
+			have->hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+			have->priority = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
 		}
 	}
 	nftnl_chain_free(c);
@@ -131,6 +139,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 				      nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE), ctx->err) < 0) {
 			ctx->failed = 1;
 			ret = MNL_CB_ERROR;
+		} else {
+			ctx->tx->rules[ctx->tx->n_rules - 1].body = fw_nft_rule_body(r);
 		}
 	}
 	nftnl_rule_free(r);

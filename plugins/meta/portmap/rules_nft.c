@@ -68,19 +68,20 @@ static int ensure_layout(struct fw_tx *tx, const struct portmap_config *c, int f
 	if (fw_tx_ensure_table(tx, "CNI portmap plugin", err) < 0 ||
 	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_PORTS}, err) < 0 ||
 	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_HOSTIP}, err) < 0 ||
-	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_ALL}, err) < 0 ||
-	    fw_tx_flush_chain(tx, CHAIN_ALL, err) < 0)
+	    fw_tx_ensure_chain(tx, &(struct fw_chain){.name = CHAIN_ALL}, err) < 0)
 		return -1;
-	const char *jumps[] = {CHAIN_HOSTIP, CHAIN_PORTS};
-	for (size_t i = 0; i < 2; i++) {
-		struct fw_rule r = {.chain = CHAIN_ALL,
-				    .family = family,
-				    .verdict = FW_VERDICT_JUMP,
-				    .target = jumps[i]};
-
-		if (fw_tx_add_rule(tx, &r, false, err) < 0)
-			return -1;
-	}
+	const struct fw_rule jumps[] = {
+		{.chain = CHAIN_ALL,
+		 .family = family,
+		 .verdict = FW_VERDICT_JUMP,
+		 .target = CHAIN_HOSTIP},
+		{.chain = CHAIN_ALL,
+		 .family = family,
+		 .verdict = FW_VERDICT_JUMP,
+		 .target = CHAIN_PORTS},
+	};
+	if (fw_tx_set_chain_rules(tx, CHAIN_ALL, jumps, 2, err) < 0)
+		return -1;
 	for (size_t i = 0; i < 2; i++) {
 		struct fw_chain ch = {
 			.name = entries[i].name, .hook = entries[i].hook, .priority = PRIO_DSTNAT};
@@ -93,8 +94,7 @@ static int ensure_layout(struct fw_tx *tx, const struct portmap_config *c, int f
 				    .target = CHAIN_ALL};
 
 		if (fw_tx_ensure_chain(tx, &ch, err) < 0 ||
-		    fw_tx_flush_chain(tx, ch.name, err) < 0 ||
-		    fw_tx_add_rule(tx, &r, false, err) < 0)
+		    fw_tx_set_chain_rules(tx, ch.name, &r, 1, err) < 0)
 			return -1;
 	}
 	if (c->snat) {
