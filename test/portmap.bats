@@ -442,6 +442,19 @@ conf6() {
 		# hairpin: the pod reaches its own hostPort through the node, masqueraded.
 		[ "$(connect "$CTR" fd00:88::1)" = fd00:88::1 ] || fail "$f: hairpin via the gateway"
 		[ "$(connect "$CTR" fd67::1)" = fd00:88::1 ] || fail "$f: hairpin via another node address"
+		if [ "$f" = nftables ]; then
+			# Both tables in one batch: the kernel's grace period before freeing comes once.
+			printf '%s' "$c" | ip netns exec "$NODE" env ASAN_OPTIONS=detect_leaks=0 \
+				CNI_COMMAND=DEL CNI_CONTAINERID="$CONTAINER_ID" CNI_NETNS=/run/netns/$CTR \
+				CNI_IFNAME=eth0 CNI_PATH="$BIN" strace -f -qq -e trace=sendto,sendmsg \
+				-o "$TMP/trace" "$BIN/portmap" >/dev/null
+			[ "$(grep -c NFNL_MSG_BATCH_BEGIN "$TMP/trace")" -eq 1 ] ||
+				fail "nftables DEL: $(grep -c NFNL_MSG_BATCH_BEGIN "$TMP/trace") batches"
+			grep -o 'NFT_MSG_DELRULE[^{]*{nfgen_family=AF_INET6*,' "$TMP/trace" |
+				sed 's/.*=//' | sort -u | tr '\n' ' ' >"$TMP/families"
+			[ "$(cat "$TMP/families")" = "AF_INET, AF_INET6, " ] ||
+				fail "nftables DEL removed rules of: $(cat "$TMP/families")"
+		fi
 		run pm "$f" DEL "$c"
 		[ "$status" -eq 0 ] || fail "$f DEL: $output"
 		if fw_dump_all | grep -E "$CONTAINER_ID|CNI-DN-|$pod6"; then fail "$f: left after DEL"; fi

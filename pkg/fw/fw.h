@@ -157,4 +157,13 @@ int fw_tx_delete_chain(struct fw_tx *tx, const char *chain, struct cni_err *err)
 /* Apply everything queued as one transaction. */
 int fw_tx_commit(struct fw_tx *tx, struct cni_err *err);
 
+/*
+ * Apply several transactions (at most FW_TX_COMMIT_MAX). On nftables they go as one batch: all
+ * land or none, and the kernel's RCU grace period before it frees what they removed (which the
+ * process waits for when it closes the socket) comes once. On iptables, one commit per table,
+ * in order.
+ */
+#define FW_TX_COMMIT_MAX 4
+int fw_tx_commit_all(struct fw_tx *const *txs, size_t n, struct cni_err *err);
+
 #endif

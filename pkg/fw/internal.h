@@ -68,7 +68,8 @@ bool fw_comment_matches(const char *have, const char *want, bool prefix);
 
 /* Backends. */
 int fw_nft_read(struct fw_tx *tx, struct cni_err *err);
-int fw_nft_commit(struct fw_tx *tx, struct cni_err *err);
+/* Every transaction's queue in one nf_tables batch: all of them land, or none. */
+int fw_nft_commit(struct fw_tx *const *txs, size_t n, struct cni_err *err);
 /* The chain as read is the one fw_nft_commit would create for want (same hook and priority). */
 bool fw_nft_chain_is(const struct fw_state_chain *have, const struct fw_chain *want);
 int fw_ipt_read(struct fw_tx *tx, struct cni_err *err);

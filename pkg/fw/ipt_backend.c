@@ -192,7 +192,7 @@ int fw_ipt_commit(struct fw_tx *tx, struct cni_err *err)
 	}
 	/* iptables-nft keeps plain nf_tables chains and rules: removing them needs no exec. */
 	if (!tx->ipt_legacy && !adds)
-		return fw_nft_commit(tx, err);
+		return fw_nft_commit(&tx, 1, err);
 	if (restore(tx, err) < 0)
 		return cni_err_wrap(err, "iptables table %s", tx->table);
 	return 0;

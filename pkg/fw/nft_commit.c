@@ -209,35 +209,47 @@ static int put_op(struct batch *bt, const struct fw_op *op, struct cni_err *err)
 	return 0;
 }
 
-int fw_nft_commit(struct fw_tx *tx, struct cni_err *err)
+/* One transaction's messages: rules read at open go first (a later flush of their chain would
+ * make the handle stale), then the queue. */
+static int put_tx(struct batch *bt, struct fw_tx *tx, struct cni_err *err)
+{
+	bt->tx = tx;
+	for (size_t i = 0; i < tx->n_rules; i++)
+		if (tx->rules[i].doomed &&
+		    put_delrule(bt, tx->rules[i].chain, tx->rules[i].handle, err) < 0)
+			return -1;
+	for (size_t i = 0; i < tx->n_ops; i++)
+		if (put_op(bt, &tx->ops[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int fw_nft_commit(struct fw_tx *const *txs, size_t n, struct cni_err *err)
 {
 	_cleanup_free_ char *buf = calloc(1, BATCH_BYTES); /* zeroed: see nft_sock.h */
 	struct fw_nft_sock sock = {0};
-	struct batch bt = {.sock = &sock, .tx = tx};
+	struct batch bt = {.sock = &sock};
+	size_t i = 0;
 	int ret = -1;
 
 	if (!buf)
 		return cni_errf(err, CNI_ERR_INTERNAL, ENOMEM, "nftables batch");
 	if (fw_nft_sock_open(&sock, err) < 0)
-		return cni_err_wrap(err, "nftables table %s", tx->table);
+		return cni_err_wrap(err, "nftables table %s", txs[0]->table);
 	bt.b = mnl_nlmsg_batch_start(buf, BATCH_BYTES);
 	nftnl_batch_begin(mnl_nlmsg_batch_current(bt.b), ++sock.seq);
 	mnl_nlmsg_batch_next(bt.b);
-	/* Rules read at open go first: a later flush of their chain would make the handle stale. */
-	for (size_t i = 0; i < tx->n_rules; i++)
-		if (tx->rules[i].doomed &&
-		    put_delrule(&bt, tx->rules[i].chain, tx->rules[i].handle, err) < 0)
-			goto out;
-	for (size_t i = 0; i < tx->n_ops; i++)
-		if (put_op(&bt, &tx->ops[i], err) < 0)
+	for (i = 0; i < n; i++)
+		if (put_tx(&bt, txs[i], err) < 0)
 			goto out;
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt.b), ++sock.seq);
 	mnl_nlmsg_batch_next(bt.b);
+	i = 0;
 	ret = fw_nft_batch_send(&sock, bt.b, bt.n_msgs, err);
 out:
 	mnl_nlmsg_batch_stop(bt.b);
 	fw_nft_sock_close(&sock);
 	if (ret < 0)
-		return cni_err_wrap(err, "nftables table %s", tx->table);
+		return cni_err_wrap(err, "nftables table %s", txs[i < n ? i : 0]->table);
 	return 0;
 }

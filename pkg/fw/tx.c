@@ -384,15 +384,41 @@ int fw_tx_delete_chain(struct fw_tx *tx, const char *chain, struct cni_err *err)
 	return op_set_chain(op, &(struct fw_chain){.name = chain}, err);
 }
 
-int fw_tx_commit(struct fw_tx *tx, struct cni_err *err)
+static bool has_work(const struct fw_tx *tx)
 {
 	bool work = tx->n_ops > 0;
 
 	for (size_t i = 0; i < tx->n_rules && !work; i++)
 		work = tx->rules[i].doomed;
-	if (!work)
+	return work;
+}
+
+int fw_tx_commit(struct fw_tx *tx, struct cni_err *err)
+{
+	return fw_tx_commit_all(&tx, 1, err);
+}
+
+int fw_tx_commit_all(struct fw_tx *const *txs, size_t n, struct cni_err *err)
+{
+	struct fw_tx *busy[FW_TX_COMMIT_MAX];
+	size_t n_busy = 0;
+
+	if (n > FW_TX_COMMIT_MAX)
+		return cni_errf(err, CNI_ERR_INTERNAL, E2BIG, "firewall transactions");
+	for (size_t i = 0; i < n; i++)
+		if (has_work(txs[i]))
+			busy[n_busy++] = txs[i];
+	if (n_busy == 0)
 		return 0;
-	if (tx->backend == FW_BACKEND_NFTABLES)
-		return fw_nft_commit(tx, err);
-	return fw_ipt_commit(tx, err);
+	if (busy[0]->backend == FW_BACKEND_NFTABLES) {
+		for (size_t i = 1; i < n_busy; i++)
+			if (busy[i]->backend != FW_BACKEND_NFTABLES)
+				return cni_errf(err, CNI_ERR_INTERNAL, EINVAL,
+						"firewall transactions of two backends");
+		return fw_nft_commit(busy, n_busy, err);
+	}
+	for (size_t i = 0; i < n_busy; i++)
+		if (fw_ipt_commit(busy[i], err) < 0)
+			return -1;
+	return 0;
 }

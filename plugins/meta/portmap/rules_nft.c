@@ -224,16 +224,13 @@ static int nft_check(const struct portmap_config *c, const struct cni_prefix *co
  * tagged with the bare container ID. GC: delete the rules tagged for this network whose container
  * is not in the valid list; untagged rules cannot be told apart by network and are left alone.
  */
-static int nft_remove(int family, const struct portmap_config *c, const struct cni_request *req,
-		      struct cni_err *err)
+static int queue_remove(struct fw_tx *tx, const struct portmap_config *c,
+			const struct cni_request *req, struct cni_err *err)
 {
 	static const char *const chains[] = {CHAIN_PORTS, CHAIN_HOSTIP, CHAIN_MASQ};
-	_cleanup_fw_tx_ struct fw_tx *tx = NULL;
 	char tag[TAG_MAX], id[TAG_MAX];
 
 	nft_tag(c->container_id ? c->container_id : "", c->name, tag);
-	if (fw_tx_open(FW_BACKEND_NFTABLES, family, TABLE, &tx, err) < 0)
-		return -1;
 	for (size_t i = 0; i < 3; i++) {
 		char **comments = NULL;
 		size_t n = 0;
@@ -257,24 +254,34 @@ static int nft_remove(int family, const struct portmap_config *c, const struct c
 		if (cni_err_is_set(err))
 			return -1;
 	}
-	if (fw_tx_commit(tx, err) < 0)
+	return 0;
+}
+
+/* Both families' tables in one batch: one RCU grace period for what they remove (fw.h). */
+static int nft_remove(const struct portmap_config *c, const struct cni_request *req,
+		      struct cni_err *err)
+{
+	_cleanup_fw_tx_ struct fw_tx *tx4 = NULL;
+	_cleanup_fw_tx_ struct fw_tx *tx6 = NULL;
+
+	if (fw_tx_open(FW_BACKEND_NFTABLES, AF_INET, TABLE, &tx4, err) < 0 ||
+	    fw_tx_open(FW_BACKEND_NFTABLES, AF_INET6, TABLE, &tx6, err) < 0 ||
+	    queue_remove(tx4, c, req, err) < 0 || queue_remove(tx6, c, req, err) < 0)
+		return -1;
+	if (fw_tx_commit_all((struct fw_tx *[]){tx4, tx6}, 2, err) < 0)
 		return cni_err_wrap(err, "error deleting nftables rules");
 	return 0;
 }
 
 static int nft_unforward(const struct portmap_config *c, struct cni_err *err)
 {
-	if (nft_remove(AF_INET, c, NULL, err) < 0)
-		return -1;
-	return nft_remove(AF_INET6, c, NULL, err);
+	return nft_remove(c, NULL, err);
 }
 
 static int nft_gc(const struct portmap_config *c, const struct cni_request *req,
 		  struct cni_err *err)
 {
-	if (nft_remove(AF_INET, c, req, err) < 0)
-		return -1;
-	return nft_remove(AF_INET6, c, req, err);
+	return nft_remove(c, req, err);
 }
 
 const struct portmap_backend portmap_nftables = {
