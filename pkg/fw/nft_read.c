@@ -139,7 +139,9 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 				      nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE), ctx->err) < 0) {
 			ctx->failed = 1;
 			ret = MNL_CB_ERROR;
-		} else {
+		} else if (ctx->tx->backend == FW_BACKEND_NFTABLES) {
+			/* Only our own tables are compared by body: an iptables-nft table read
+			 * here can hold a node's thousands of rules (kube-proxy). */
 			ctx->tx->rules[ctx->tx->n_rules - 1].body = fw_nft_rule_body(r);
 		}
 	}
