@@ -43,6 +43,10 @@ node_veths() {
 	ip -n "$NODE" -j link show type veth | jq -r '.[].ifname'
 }
 
+no_node_veths() {
+	[ -z "$(node_veths)" ]
+}
+
 # The container's routes on eth0 (family 4 or 6) as sorted {dst, gateway, scope, prefsrc}.
 ctr_routes() {
 	ip -n "${2:-$CTR}" -j -"$1" route show dev eth0 |
@@ -245,7 +249,9 @@ host_addrs() {
 	run cni_exec ptp DEL "$(conf 1.1.0)"
 	[ "$status" -eq 0 ] || fail "$output"
 	[ -z "$(reserved)" ]
-	[ -z "$(node_veths)" ]
+	# Without a prevResult the pair goes with the netns, which the kernel destroys
+	# asynchronously after `ip netns del`.
+	wait_until 10 no_node_veths || fail "left on the node: $(node_veths)"
 	run cni_exec ptp DEL "$(conf 1.1.0)"
 	[ "$status" -eq 0 ] || fail "$output"
 

@@ -62,6 +62,18 @@ fail() {
 	return 1
 }
 
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds; fails after SECONDS. For what
+# the kernel finishes on its own time (a netns's teardown after `ip netns del`).
+wait_until() {
+	local tries=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # refute CMD...: CMD must fail. (A bare `! cmd` line never fails a bats test: errexit ignores it.)
 refute() {
 	if "$@"; then
